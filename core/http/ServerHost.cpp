@@ -1,0 +1,69 @@
+#include "http/ServerHost.h"
+
+#include "http/HttpServer.h"
+#include "http/OAuthService.h"
+#include "storage/Database.h"
+
+#include <QHostAddress>
+#include <QTcpServer>
+
+namespace oauthdesk {
+
+ServerHost::ServerHost(std::shared_ptr<Database> db, Config config)
+    : m_db(std::move(db))
+    , m_config(std::move(config))
+{
+}
+
+ServerHost::~ServerHost()
+{
+    stop();
+}
+
+void ServerHost::start()
+{
+    // Group commit: writes of one event-loop turn share a transaction (see HttpServer).
+    m_started = true;
+    m_db->setBatching(true);
+    m_http = new HttpServer(m_db, this);
+    auto *tcp = new QTcpServer(m_http);
+    const QHostAddress address(m_config.bindAddress);
+    if (!tcp->listen(address, m_config.port)) {
+        const QString reason = tcp->serverError() == QAbstractSocket::AddressInUseError
+            ? QStringLiteral("port %1 is in use").arg(m_config.port)
+            : tcp->errorString();
+        delete m_http;
+        m_http = nullptr;
+        m_db->setBatching(false);
+        m_db->releaseThreadConnection();
+        m_started = false;
+        Q_EMIT failed(QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
+        return;
+    }
+    m_http->bind(tcp);
+    const quint16 port = tcp->serverPort();
+    const QString issuer = m_config.effectiveIssuer(port);
+    m_service = std::make_unique<OAuthService>(m_db, m_config, issuer);
+    m_service->install(*m_http);
+    connect(m_http, &HttpServer::requestsServed, this, &ServerHost::requestsServed);
+    connect(m_http, &HttpServer::committed, this, &ServerHost::tokensChanged);
+    Q_EMIT started(issuer, port);
+}
+
+void ServerHost::stop()
+{
+    if (!m_started)
+        return;
+    m_started = false;
+    if (m_http) {
+        delete m_http; // flushes held responses and the log
+        m_http = nullptr;
+    }
+    m_service.reset();
+    m_db->commitBatch();
+    m_db->setBatching(false);
+    m_db->releaseThreadConnection();
+    Q_EMIT stopped();
+}
+
+} // namespace oauthdesk

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "http/RequestLogEntry.h"
+#include "storage/Config.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace oauthdesk {
+
+class Database;
+class HttpServer;
+class OAuthService;
+
+// Everything that lives on the server thread: the listening socket, the HTTP server and the OAuth endpoints.
+class ServerHost final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ServerHost)
+
+public:
+    ServerHost(std::shared_ptr<Database> db, Config config);
+    ~ServerHost() override;
+
+public Q_SLOTS:
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    void started(const QString &issuer, quint16 port);
+    void failed(const QString &message);
+    void stopped();
+    void requestsServed(const QList<oauthdesk::RequestLogEntry> &entries);
+    void tokensChanged();
+
+private:
+    std::shared_ptr<Database> m_db;
+    Config m_config;
+    HttpServer *m_http = nullptr;
+    bool m_started = false;
+    std::unique_ptr<OAuthService> m_service;
+};
+
+} // namespace oauthdesk

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "oauth/Context.h"
+#include "oauth/Message.h"
+
+#include <QHash>
+
+#include <optional>
+
+namespace oauthdesk::oauth {
+
+// A validated authorization request waiting for the person to sign in and consent.
+struct PendingAuthorization
+{
+    QString id;
+    QString csrf;
+    Client client;
+    QString redirectUri;      // where to send the answer
+    QString redirectUriParam; // as the request gave it (empty when left out), bound to the code
+    QString scope;
+    QString state;
+    QString codeChallenge;
+    QString codeChallengeMethod;
+    QString nonce;
+    QString loginHint;
+    QStringList prompt;
+    std::optional<qint64> maxAge;
+    qint64 createdAt = 0;
+    QString username; // set once signed in
+    QString error;    // shown on the next rendering of the login page
+    qint64 authTime = 0;
+};
+
+// GET/POST /oauth/authorize (RFC 6749 §4.1, RFC 7636, OpenID Connect Core §3.1.2) with its login and consent pages.
+class AuthorizeEndpoint final
+{
+public:
+    explicit AuthorizeEndpoint(Context &context);
+
+    Response handle(const Request &request);       // the authorization request itself
+    Response interaction(const Request &request);  // POST /oauth/authorize/interaction: login, consent
+    Response showPending(const Request &request) const; // GET of the same: the page for the current step
+    Response homePage() const;
+    QStringList knownScopes() const;
+
+    // Shared with the device flow: the login and consent pages for any pending decision.
+    Response loginPage(const PendingAuthorization &pending, const QString &error = {}) const;
+    Response consentPage(const PendingAuthorization &pending) const;
+    Response errorPage(int status, const QString &title, const QString &detail) const;
+
+    static QString sessionCookieName() { return QStringLiteral("oauthdesk_session"); }
+
+private:
+    struct Session
+    {
+        QString username;
+        qint64 authTime = 0; // seconds
+    };
+
+    Response redirectError(const PendingAuthorization &p, const QString &error, const QString &description) const;
+    Response redirectWithCode(const PendingAuthorization &p);
+    Response continueFlow(PendingAuthorization &pending, const Request &request, bool justSignedIn);
+    std::optional<Session> sessionOf(const Request &request) const;
+    bool hasConsent(const QString &clientId, const QString &username, const QString &scope) const;
+    void storeConsent(const QString &clientId, const QString &username, const QString &scope);
+    void expireOld();
+    QString withParams(const QString &uri, const QList<QPair<QString, QString>> &params) const;
+
+    Context &m_context;
+    QHash<QString, PendingAuthorization> m_pending;
+    QHash<QString, Session> m_sessions;
+};
+
+} // namespace oauthdesk::oauth

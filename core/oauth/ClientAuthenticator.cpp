@@ -1,0 +1,75 @@
+#include "oauth/ClientAuthenticator.h"
+
+#include "crypto/Random.h"
+
+namespace oauthdesk::oauth {
+
+ClientAuthenticator::ClientAuthenticator(Context &context)
+    : m_context(context)
+{
+}
+
+std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Request &request, bool allowPublic) const
+{
+    const QByteArray authorization = request.header("Authorization");
+    const bool basic = authorization.size() > 6 && authorization.left(6).compare("Basic ", Qt::CaseInsensitive) == 0;
+    const bool postSecret = request.form.contains(QStringLiteral("client_secret"));
+    QString clientId;
+    QString secret;
+
+    if (!authorization.isEmpty() && !basic)
+        return std::unexpected(OAuthError::invalidClient(
+            QStringLiteral("only HTTP Basic client authentication is accepted in the Authorization header"), false));
+    if (basic && postSecret)
+        // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in a request.
+        return std::unexpected(OAuthError::invalidRequest(
+            QStringLiteral("the client authenticated with both HTTP Basic and client_secret in the body")));
+
+    if (basic) {
+        const QByteArray decoded = QByteArray::fromBase64(authorization.mid(6).trimmed());
+        const qsizetype colon = decoded.indexOf(':');
+        if (colon < 0)
+            return std::unexpected(OAuthError::invalidClient(QStringLiteral("malformed HTTP Basic credentials"), true));
+        // RFC 6749 §2.3.1 and Appendix B: both parts are form-urlencoded before Basic encoding.
+        clientId = FormParams::decodeComponent(decoded.left(colon));
+        secret = FormParams::decodeComponent(decoded.mid(colon + 1));
+        const QString bodyId = request.form.value(QStringLiteral("client_id"));
+        if (!bodyId.isEmpty() && bodyId != clientId)
+            return std::unexpected(
+                OAuthError::invalidRequest(QStringLiteral("client_id in the body differs from the HTTP Basic one")));
+    } else {
+        clientId = request.form.value(QStringLiteral("client_id"));
+        secret = request.form.value(QStringLiteral("client_secret"));
+        if (clientId.isEmpty())
+            return std::unexpected(OAuthError::invalidClient(QStringLiteral("no client authentication was given"), false));
+    }
+
+    const auto client = m_context.clients.find(clientId);
+    if (!client)
+        return std::unexpected(OAuthError::invalidClient(QStringLiteral("unknown client '%1'").arg(clientId), basic));
+    if (!client->active)
+        return std::unexpected(OAuthError::invalidClient(QStringLiteral("client '%1' is disabled").arg(clientId), basic));
+
+    if (client->isPublic) {
+        if (basic || postSecret)
+            return std::unexpected(OAuthError::invalidClient(
+                QStringLiteral("client '%1' is public and has no secret to send").arg(clientId), basic));
+        if (!allowPublic)
+            return std::unexpected(OAuthError::invalidClient(
+                QStringLiteral("this endpoint needs a confidential client's credentials"), basic));
+        return *client;
+    }
+
+    if (!basic && !postSecret)
+        return std::unexpected(OAuthError::invalidClient(
+            QStringLiteral("client '%1' is confidential and must authenticate").arg(clientId), false));
+    const QString used = basic ? authmethod::Basic : authmethod::Post;
+    if (client->authMethodPinned && client->authMethod != used)
+        return std::unexpected(OAuthError::invalidClient(
+            QStringLiteral("client '%1' must authenticate with %2").arg(clientId, client->authMethod), basic));
+    if (!crypto::constantTimeEquals(secret.toUtf8(), client->secret.toUtf8()))
+        return std::unexpected(OAuthError::invalidClient(QStringLiteral("wrong client secret"), basic));
+    return *client;
+}
+
+} // namespace oauthdesk::oauth

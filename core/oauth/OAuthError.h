@@ -1,0 +1,32 @@
+#pragma once
+
+#include "oauth/Message.h"
+
+#include <QString>
+
+namespace oauthdesk::oauth {
+
+// An error as RFC 6749 §5.2 (and RFC 6750, 7009, 7662, 8628) spell it.
+struct OAuthError
+{
+    QString code;
+    QString description;
+    int status = 400;
+    bool basicChallenge = false; // the client tried HTTP Basic: 401 must carry WWW-Authenticate (§5.2)
+
+    static OAuthError invalidRequest(const QString &d) { return {QStringLiteral("invalid_request"), d}; }
+    static OAuthError invalidClient(const QString &d, bool basic)
+    {
+        return {QStringLiteral("invalid_client"), d, 401, basic};
+    }
+    static OAuthError invalidGrant(const QString &d) { return {QStringLiteral("invalid_grant"), d}; }
+    static OAuthError unauthorizedClient(const QString &d) { return {QStringLiteral("unauthorized_client"), d}; }
+    static OAuthError unsupportedGrantType(const QString &d) { return {QStringLiteral("unsupported_grant_type"), d}; }
+    static OAuthError invalidScope(const QString &d) { return {QStringLiteral("invalid_scope"), d}; }
+    static OAuthError serverError(const QString &d) { return {QStringLiteral("server_error"), d, 500}; }
+
+    // The JSON error response of the token, revocation and introspection endpoints, never cached.
+    Response toResponse() const;
+};
+
+} // namespace oauthdesk::oauth

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "storage/Types.h"
+
+#include <QStringList>
+
+#include <optional>
+
+namespace oauthdesk::oauth {
+
+// Scope strings (RFC 6749 §3.3): space-delimited, order-free, case-sensitive.
+struct Scopes
+{
+    static QStringList split(const QString &scope);
+    static QString join(const QStringList &scopes);
+    static bool isValidToken(const QString &token);
+    // The scopes granted for `requested` (empty: the client's own list), or the one not allowed.
+    static std::optional<QString> firstNotAllowed(const Client &client, const QStringList &requested);
+    static bool isSubset(const QStringList &narrow, const QStringList &wide);
+};
+
+} // namespace oauthdesk::oauth

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "storage/Config.h"
+#include "util/Result.h"
+
+#include <QMutex>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+
+namespace oauthdesk {
+
+// One SQLite file: schema migrations, pragmas, and one named QtSql connection per thread.
+class Database final
+{
+public:
+    static constexpr int SchemaVersion = 2;
+
+    // Creates the file (mode 0600) if needed, migrates it, and checks it can be written.
+    static Result<std::shared_ptr<Database>> open(const QString &path, const TableNames &tables = {});
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    const QString &path() const { return m_path; }
+    const TableNames &tables() const { return m_tables; }
+
+    // The calling thread's own connection, opened on first use.
+    QSqlDatabase connection();
+    // Closes the calling thread's connection; worker threads call this before they finish.
+    void releaseThreadConnection();
+
+    // Runs `work` inside BEGIN IMMEDIATE ... COMMIT; rolls back when it fails. When the calling thread
+    // already holds a transaction (a batch), `work` joins it instead.
+    Status write(const std::function<Status()> &work);
+
+    // Group commit for the server thread. With batching on, the first write opens a transaction that
+    // stays open across requests until commitBatch() makes all of them durable at once.
+    void setBatching(bool enabled);
+    Status commitBatch();
+    void rollbackBatch();
+    bool inBatch() const; // a batch transaction is open on the calling thread
+
+    static Result<int> schemaVersionOf(const QString &path);
+
+private:
+    Database(QString path, TableNames tables);
+    Status migrate();
+    Status exec(QSqlDatabase db, const QString &sql);
+    QString connectionName() const;
+
+    QString m_path;
+    TableNames m_tables;
+    QString m_id;
+    mutable QMutex m_mutex;
+    QStringList m_connectionNames;
+};
+
+// A prepared query that reports its error text with the statement it came from.
+Result<QSqlQuery> prepare(QSqlDatabase db, const QString &sql);
+Status execQuery(QSqlQuery &query);
+Error storageError(const QSqlQuery &query);
+
+} // namespace oauthdesk

@@ -1,0 +1,12 @@
+#pragma once
+
+#include "storage/Config.h"
+
+#include <QStringList>
+
+namespace oauthdesk {
+
+// The forward migrations: entry N-1 takes a database from user_version N-1 to N.
+QList<QStringList> schemaMigrations(const TableNames &tables);
+
+} // namespace oauthdesk

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "storage/Database.h"
+#include "storage/Types.h"
+
+#include <memory>
+#include <optional>
+
+namespace oauthdesk {
+
+// Authorization codes, access tokens and refresh tokens. Stores SHA-256 hashes and a display prefix, never values.
+class TokenStore final
+{
+public:
+    static constexpr int PrefixLength = 8;
+
+    explicit TokenStore(std::shared_ptr<Database> db);
+
+    static QString hashOf(const QString &value);
+    static QString newGrantId();
+
+    // Stores `record` for a fresh random value and returns that value; record gets its hash, prefix and id.
+    Result<QString> issue(TokenRecord &record);
+    // Stores a record whose value the caller made (a JWT access token).
+    Status insert(TokenRecord &record, const QString &value);
+
+    std::optional<TokenRecord> findByValue(TokenKind kind, const QString &value) const;
+    std::optional<TokenRecord> findByJti(const QString &jti) const;
+
+    // Marks a code redeemed or a refresh token rotated out; false when it already was (a replay).
+    Result<bool> markUsed(const TokenRecord &record);
+    // Revokes every code and token descended from one authorization (RFC 9700 §4.14, RFC 6749 §4.1.2).
+    Result<int> revokeGrant(const QString &grantId);
+    Result<int> revoke(TokenKind kind, qint64 id);
+    // Revokes every live token (all three kinds) that the filter selects; a prefix must match one token only.
+    Result<int> revokeMatching(const TokenFilter &filter);
+
+    Result<QList<TokenRecord>> list(TokenKind kind, const TokenFilter &filter = {}) const;
+    Result<int> count(TokenKind kind, const TokenFilter &filter = {}) const;
+
+    // Deletes rows that expired more than `graceMs` ago; keeps the tables small over weeks of use.
+    Result<int> purgeExpired(qint64 graceMs);
+
+private:
+    QString table(TokenKind kind) const;
+    std::shared_ptr<Database> m_db;
+};
+
+} // namespace oauthdesk
