@@ -295,6 +295,7 @@ GuardedTcpServer::GuardedTcpServer(QObject *parent)
 GuardedTcpServer::GuardedTcpServer(const Limits &limits, QObject *parent)
     : QTcpServer(parent)
     , m_limits(limits)
+    , m_sweepTimer(this) // a child, so moveToThread() takes the timer along
 {
     m_clock.start();
     connect(&m_sweepTimer, &QTimer::timeout, this, &GuardedTcpServer::sweepIdleConnections);
@@ -357,8 +358,9 @@ void GuardedTcpServer::sweepIdleConnections()
             continue; // QHttpServer deleted the socket, and the watcher with it
         QTcpSocket *socket = watcher->socket();
         if (socket->state() == QAbstractSocket::UnconnectedState) {
-            // Closed, but nobody deletes it: QHttpServer 6.4 drops all its connections to a socket it
-            // failed to parse. Deleting an unconnected socket is what QHttpServer itself does.
+            // Normally QHttpServer deleted it on disconnected(); this catches a socket whose connections were
+            // dropped (some QHttpServer versions call socket->disconnect() on a parse error). Deleting an
+            // unconnected socket is what QHttpServer itself does.
             socket->deleteLater();
             continue;
         }
