@@ -8,6 +8,10 @@
 
 int main(int argc, char **argv)
 {
+    // The resources live in static libraries; without a reference the linker would drop them.
+    Q_INIT_RESOURCE(icons);
+    Q_INIT_RESOURCE(pages);
+
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments.append(QString::fromLocal8Bit(argv[i]));

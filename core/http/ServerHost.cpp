@@ -1,5 +1,6 @@
 #include "http/ServerHost.h"
 
+#include "http/GuardedTcpServer.h"
 #include "http/HttpServer.h"
 #include "http/OAuthService.h"
 #include "storage/Database.h"
@@ -26,7 +27,8 @@ void ServerHost::start()
     m_started = true;
     m_db->setBatching(true);
     m_http = new HttpServer(m_db, this);
-    auto *tcp = new QTcpServer(m_http);
+    // QHttpServer 6.4 has no size, idle or connection limits of its own: the guard adds them.
+    auto *tcp = new GuardedTcpServer(GuardedTcpServer::Limits{}, m_http);
     const QHostAddress address(m_config.bindAddress);
     if (!tcp->listen(address, m_config.port)) {
         const QString reason = tcp->serverError() == QAbstractSocket::AddressInUseError

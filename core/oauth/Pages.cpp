@@ -3,6 +3,7 @@
 #include <QFile>
 #include <QRegularExpression>
 
+// Tests link the core library without main(); they need the pages too.
 static void initPagesResource()
 {
     Q_INIT_RESOURCE(pages);
