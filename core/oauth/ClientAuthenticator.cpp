@@ -6,8 +6,7 @@ namespace oauthdesk::oauth {
 
 ClientAuthenticator::ClientAuthenticator(Context &context)
     : m_context(context)
-{
-}
+{ }
 
 std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Request &request, bool allowPublic) const
 {
@@ -41,14 +40,16 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
         clientId = request.form.value(QStringLiteral("client_id"));
         secret = request.form.value(QStringLiteral("client_secret"));
         if (clientId.isEmpty())
-            return std::unexpected(OAuthError::invalidClient(QStringLiteral("no client authentication was given"), false));
+            return std::unexpected(
+                OAuthError::invalidClient(QStringLiteral("no client authentication was given"), false));
     }
 
     const auto client = m_context.clients.find(clientId);
     if (!client)
         return std::unexpected(OAuthError::invalidClient(QStringLiteral("unknown client '%1'").arg(clientId), basic));
     if (!client->active)
-        return std::unexpected(OAuthError::invalidClient(QStringLiteral("client '%1' is disabled").arg(clientId), basic));
+        return std::unexpected(
+            OAuthError::invalidClient(QStringLiteral("client '%1' is disabled").arg(clientId), basic));
 
     if (client->isPublic) {
         if (basic || postSecret)
