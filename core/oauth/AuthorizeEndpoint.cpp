@@ -136,9 +136,10 @@ void AuthorizeEndpoint::storeConsent(const QString &clientId, const QString &use
 {
     m_context.db->write([&]() -> Status {
         auto q = prepare(m_context.db->connection(),
-            QStringLiteral("INSERT INTO consents (client_id, username, scope, granted_at) VALUES (?,?,?,?) "
-                           "ON CONFLICT(client_id, username) DO UPDATE SET scope=excluded.scope, "
-                           "granted_at=excluded.granted_at"));
+            QStringLiteral(
+                "INSERT INTO consents (client_id, username, scope, granted_at) VALUES (?,?,COALESCE(?, ''),?) "
+                "ON CONFLICT(client_id, username) DO UPDATE SET scope=excluded.scope, "
+                "granted_at=excluded.granted_at"));
         if (!q)
             return fail(q.error());
         q->addBindValue(clientId);

@@ -15,6 +15,7 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     const bool postSecret = request.form.contains(QStringLiteral("client_secret"));
     QString clientId;
     QString secret;
+    QString rawSecret; // Basic as sent, for clients that skip the form-encoding of Appendix B
 
     if (!authorization.isEmpty() && !basic)
         return std::unexpected(OAuthError::invalidClient(
@@ -32,6 +33,7 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
         // RFC 6749 §2.3.1 and Appendix B: both parts are form-urlencoded before Basic encoding.
         clientId = FormParams::decodeComponent(decoded.left(colon));
         secret = FormParams::decodeComponent(decoded.mid(colon + 1));
+        rawSecret = QString::fromUtf8(decoded.mid(colon + 1));
         const QString bodyId = request.form.value(QStringLiteral("client_id"));
         if (!bodyId.isEmpty() && bodyId != clientId)
             return std::unexpected(
@@ -68,7 +70,11 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     if (client->authMethodPinned && client->authMethod != used)
         return std::unexpected(OAuthError::invalidClient(
             QStringLiteral("client '%1' must authenticate with %2").arg(clientId, client->authMethod), basic));
-    if (!crypto::constantTimeEquals(secret.toUtf8(), client->secret.toUtf8()))
+    // Many client libraries send the secret without the form-encoding; a secret with '+' or '%' would then
+    // never match after decoding, so the bytes as sent are accepted too.
+    const bool matches = crypto::constantTimeEquals(secret.toUtf8(), client->secret.toUtf8())
+        || (basic && rawSecret != secret && crypto::constantTimeEquals(rawSecret.toUtf8(), client->secret.toUtf8()));
+    if (!matches)
         return std::unexpected(OAuthError::invalidClient(QStringLiteral("wrong client secret"), basic));
     return *client;
 }

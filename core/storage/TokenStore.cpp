@@ -120,6 +120,7 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
         r.grantId = newGrantId();
     return m_db->write([&]() -> Status {
         QString sql;
+        // A null QString binds as SQL NULL: COALESCE in the statements stores an empty scope as ''.
         QVariantList values
             = {r.hash, r.prefix, r.clientId, nullable(r.username), r.scope, r.grantId, r.issuedAt, r.expiresAt};
         const QString common = QStringLiteral("%1, prefix, client_id, username, scope, grant_id, issued_at, expires_at")
@@ -127,17 +128,19 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
         switch (r.kind) {
         case TokenKind::AuthorizationCode:
             sql = QStringLiteral("INSERT INTO %1 (%2, redirect_uri, code_challenge, code_challenge_method, nonce, "
-                                 "auth_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                                 "auth_time) VALUES (?,?,?,?,COALESCE(?, ''),?,?,?,?,?,?,?,?)")
                       .arg(table(r.kind), common);
             values << nullable(r.redirectUri) << nullable(r.codeChallenge) << nullable(r.codeChallengeMethod)
                    << nullable(r.nonce) << (r.authTime > 0 ? QVariant(r.authTime) : QVariant());
             break;
         case TokenKind::AccessToken:
-            sql = QStringLiteral("INSERT INTO %1 (%2, jti) VALUES (?,?,?,?,?,?,?,?,?)").arg(table(r.kind), common);
+            sql = QStringLiteral("INSERT INTO %1 (%2, jti) VALUES (?,?,?,?,COALESCE(?, ''),?,?,?,?)")
+                      .arg(table(r.kind), common);
             values << nullable(r.jti);
             break;
         case TokenKind::RefreshToken:
-            sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,?,?,?,?)").arg(table(r.kind), common);
+            sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,COALESCE(?, ''),?,?,?)")
+                      .arg(table(r.kind), common);
             break;
         }
         auto q = prepare(m_db->connection(), sql);
