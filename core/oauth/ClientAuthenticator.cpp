@@ -15,7 +15,7 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     const bool postSecret = request.form.contains(QStringLiteral("client_secret"));
     QString clientId;
     QString secret;
-    QString rawSecret; // Basic as sent, for clients that skip the form-encoding of Appendix B
+    QString rawSecret; // as sent, for clients that skip (part of) the form-encoding of Appendix B
 
     if (!authorization.isEmpty() && !basic)
         return std::unexpected(OAuthError::invalidClient(
@@ -41,6 +41,10 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     } else {
         clientId = request.form.value(QStringLiteral("client_id"));
         secret = request.form.value(QStringLiteral("client_secret"));
+        // QUrlQuery-based clients (QtNetworkAuth among them) send '+' unencoded, meaning a plus sign.
+        for (const QByteArray &piece : request.body.split('&'))
+            if (piece.startsWith("client_secret="))
+                rawSecret = QString::fromUtf8(QByteArray::fromPercentEncoding(piece.mid(14)));
         if (clientId.isEmpty())
             return std::unexpected(
                 OAuthError::invalidClient(QStringLiteral("no client authentication was given"), false));
@@ -73,7 +77,8 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     // Many client libraries send the secret without the form-encoding; a secret with '+' or '%' would then
     // never match after decoding, so the bytes as sent are accepted too.
     const bool matches = crypto::constantTimeEquals(secret.toUtf8(), client->secret.toUtf8())
-        || (basic && rawSecret != secret && crypto::constantTimeEquals(rawSecret.toUtf8(), client->secret.toUtf8()));
+        || (!rawSecret.isEmpty() && rawSecret != secret
+            && crypto::constantTimeEquals(rawSecret.toUtf8(), client->secret.toUtf8()));
     if (!matches)
         return std::unexpected(OAuthError::invalidClient(QStringLiteral("wrong client secret"), basic));
     return *client;
