@@ -63,11 +63,11 @@ ClientsPage::ClientsPage(std::shared_ptr<Database> db, ServerController *server,
     addAction(m_copyAction);
 
     QHeaderView *header = view()->horizontalHeader();
-    header->resizeSection(ClientsModel::Name, 190);
-    header->resizeSection(ClientsModel::ClientId, 230);
-    header->resizeSection(ClientsModel::Type, 110);
-    header->resizeSection(ClientsModel::Grants, 260);
-    header->resizeSection(ClientsModel::RedirectUris, 260);
+    header->resizeSection(ClientsModel::Name, 200);
+    header->resizeSection(ClientsModel::ClientId, 150);
+    header->resizeSection(ClientsModel::Type, 100);
+    header->resizeSection(ClientsModel::Active, 80);
+    header->resizeSection(ClientsModel::Grants, 310);
     header->moveSection(ClientsModel::Active, ClientsModel::Type + 1);
 
     connect(m_newAction, &QAction::triggered, this, &ClientsPage::newClient);

@@ -573,8 +573,11 @@ int runWindow(const QStringList &arguments)
         // A command line that pins the port should not be overwritten by Settings: the file keeps its own values.
         MainWindow window(*db, &server, config, p.isSet(configOption) ? QString() : settingsPath);
         window.restoreState();
-        if (p.isSet(pageOption))
+        if (p.isSet(pageOption)) {
             window.showPage(p.value(pageOption));
+            if (window.currentPageId() != p.value(pageOption))
+                return badInput(QStringLiteral("there is no page '%1'").arg(p.value(pageOption)));
+        }
         if (!screenshot.isEmpty()) {
             window.resize(1280, 800);
             // Grab once the server answered (its page shows the endpoints) and the tables are loaded.

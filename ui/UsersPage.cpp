@@ -51,7 +51,7 @@ UsersPage::UsersPage(std::shared_ptr<Database> db, ServerController *server, QWi
 
     QHeaderView *header = view()->horizontalHeader();
     header->resizeSection(UsersModel::Username, 170);
-    header->resizeSection(UsersModel::Subject, 300);
+    header->resizeSection(UsersModel::Subject, 270);
     header->resizeSection(UsersModel::Password, 100);
 
     connect(m_newAction, &QAction::triggered, this, &UsersPage::newUser);
