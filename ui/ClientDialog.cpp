@@ -12,6 +12,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -286,7 +287,7 @@ ClientDialog::ClientDialog(std::shared_ptr<Database> db, std::optional<Client> e
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ClientDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ClientDialog::reject);
     connect(m_addRedirectButton, &QPushButton::clicked, this, &ClientDialog::addPendingRedirectUri);
-    connect(m_redirectUriEdit, &QLineEdit::returnPressed, this, &ClientDialog::addPendingRedirectUri);
+    m_redirectUriEdit->installEventFilter(this);
     connect(m_removeRedirectButton, &QPushButton::clicked, this, [this] {
         qDeleteAll(m_redirectList->selectedItems());
         revalidate();
@@ -441,6 +442,19 @@ void ClientDialog::revalidate()
     m_errorLabel->setText(error);
     m_errorLabel->setVisible(!error.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(validationError().isEmpty());
+}
+
+bool ClientDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    // Return in the URI field adds the entry; it must not reach the dialog and press OK.
+    if (watched == m_redirectUriEdit && event->type() == QEvent::KeyPress) {
+        const int key = static_cast<QKeyEvent *>(event)->key();
+        if ((key == Qt::Key_Return || key == Qt::Key_Enter) && !m_redirectUriEdit->text().isEmpty()) {
+            addPendingRedirectUri();
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void ClientDialog::addPendingRedirectUri()

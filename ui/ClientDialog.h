@@ -43,6 +43,9 @@ public:
 
     void accept() override;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void revalidate();
     void updateTypeDependentFields();

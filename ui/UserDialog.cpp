@@ -80,7 +80,8 @@ UserDialog::UserDialog(std::shared_ptr<Database> db, std::optional<User> existin
     claimButtons->addWidget(new QLabel(tr("Quick add:"), this));
     // Common OIDC claims (OpenID Connect Core §5.1) with example values to edit.
     const std::pair<QString, std::function<QString()>> quick[] = {
-        {QStringLiteral("email"), [this] { return m_usernameEdit->text() + QStringLiteral("@example.com"); }},
+        {QStringLiteral("email"),
+            [this]() -> QString { return m_usernameEdit->text() + QStringLiteral("@example.com"); }},
         {QStringLiteral("name"), [this] { return m_usernameEdit->text(); }},
         {QStringLiteral("groups"), [] { return QStringLiteral("[\"developers\"]"); }},
         {QStringLiteral("email_verified"), [] { return QStringLiteral("true"); }},

@@ -24,6 +24,7 @@ namespace {
 // Which databases the calling thread batches writes for, and which of those hold an open transaction.
 thread_local QSet<const Database *> t_batching;
 thread_local QSet<const Database *> t_batches;
+thread_local QSet<const Database *> t_writing; // a plain write() is open on this thread
 
 Status createFilePrivately(const QString &path)
 {
@@ -255,8 +256,9 @@ Status Database::write(const std::function<Status()> &work)
             return ok;
         t_batches.insert(this);
     }
-    if (t_batches.contains(this)) {
-        // Inside a batch a savepoint keeps one failed request from undoing the others.
+    if (t_batches.contains(this) || t_writing.contains(this)) {
+        // Inside a batch (or an enclosing write, like an import adding clients) a savepoint keeps one failed
+        // request from undoing the others.
         if (auto ok = exec(db, QStringLiteral("SAVEPOINT w")); !ok)
             return ok;
         Status result = work();
@@ -267,7 +269,9 @@ Status Database::write(const std::function<Status()> &work)
     }
     if (auto ok = exec(db, QStringLiteral("BEGIN IMMEDIATE")); !ok)
         return ok;
+    t_writing.insert(this);
     Status result = work();
+    t_writing.remove(this);
     if (!result) {
         exec(db, QStringLiteral("ROLLBACK"));
         return result;

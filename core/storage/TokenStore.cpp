@@ -121,8 +121,9 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
         r.grantId = newGrantId();
     return m_db->write([&]() -> Status {
         QString sql;
+        // scope is NOT NULL: a null QString would bind as NULL, so no scope is stored as ''.
         QVariantList values = {r.hash,   r.prefix,   r.clientId,  nullable(r.username),
-                               r.scope,  r.grantId,  r.issuedAt,  r.expiresAt};
+                               r.scope.isNull() ? QStringLiteral("") : r.scope, r.grantId, r.issuedAt, r.expiresAt};
         const QString common =
             QStringLiteral("%1, prefix, client_id, username, scope, grant_id, issued_at, expires_at").arg(hashColumn(r.kind));
         switch (r.kind) {
