@@ -694,7 +694,7 @@ bool isSubcommand(const QStringList &arguments)
 {
     // The first word that is not an option (or an option's value) decides.
     static const QStringList valued = {QStringLiteral("--db"), QStringLiteral("--config"), QStringLiteral("--port"),
-        QStringLiteral("--bind"), QStringLiteral("--issuer")};
+        QStringLiteral("--bind"), QStringLiteral("--issuer"), QStringLiteral("--page"), QStringLiteral("--screenshot")};
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments.at(i);
         if (valued.contains(a)) {
