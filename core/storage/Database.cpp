@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QMutexLocker>
+#include <QHash>
 #include <QSet>
 #include <QSqlError>
 #include <QThread>
@@ -24,6 +25,8 @@ namespace {
 // Which databases the calling thread batches writes for, and which of those hold an open transaction.
 thread_local QSet<const Database *> t_batching;
 thread_local QSet<const Database *> t_batches;
+// How deep the calling thread is inside write() calls, so a write inside a write joins the outer transaction.
+thread_local QHash<const Database *, int> t_writeDepth;
 
 Status createFilePrivately(const QString &path)
 {
@@ -255,11 +258,14 @@ Status Database::write(const std::function<Status()> &work)
             return ok;
         t_batches.insert(this);
     }
-    if (t_batches.contains(this)) {
-        // Inside a batch a savepoint keeps one failed request from undoing the others.
+    if (t_batches.contains(this) || t_writeDepth.value(this) > 0) {
+        // Inside a batch a savepoint keeps one failed request from undoing the others; inside another write
+        // (an import adding clients through the store) it nests instead of failing on a second BEGIN.
         if (auto ok = exec(db, QStringLiteral("SAVEPOINT w")); !ok)
             return ok;
+        ++t_writeDepth[this];
         Status result = work();
+        --t_writeDepth[this];
         if (!result)
             exec(db, QStringLiteral("ROLLBACK TO w"));
         exec(db, QStringLiteral("RELEASE w"));
@@ -267,7 +273,9 @@ Status Database::write(const std::function<Status()> &work)
     }
     if (auto ok = exec(db, QStringLiteral("BEGIN IMMEDIATE")); !ok)
         return ok;
+    ++t_writeDepth[this];
     Status result = work();
+    --t_writeDepth[this];
     if (!result) {
         exec(db, QStringLiteral("ROLLBACK"));
         return result;
