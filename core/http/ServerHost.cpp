@@ -18,8 +18,7 @@ namespace oauthdesk {
 ServerHost::ServerHost(std::shared_ptr<Database> db, Config config)
     : m_db(std::move(db))
     , m_config(std::move(config))
-{
-}
+{ }
 
 ServerHost::~ServerHost()
 {
@@ -49,7 +48,8 @@ void ServerHost::start()
             return;
         }
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setLocalCertificateChain({QSslCertificate(ca->serverCertificatePem()), QSslCertificate(ca->caCertificatePem())});
+        tls.setLocalCertificateChain(
+            {QSslCertificate(ca->serverCertificatePem()), QSslCertificate(ca->caCertificatePem())});
         tls.setPrivateKey(key);
         tls.setPeerVerifyMode(QSslSocket::VerifyNone);
         tls.setProtocol(QSsl::TlsV1_2OrLater);
@@ -65,7 +65,8 @@ void ServerHost::start()
         m_db->setBatching(false);
         m_db->releaseThreadConnection();
         m_started = false;
-        Q_EMIT failed(QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
+        Q_EMIT failed(
+            QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
         return;
     }
     m_http->bind(tcp);

@@ -104,16 +104,14 @@ Result<QJsonObject> Backup::exportAll(ClientStore &clients, UserStore &users)
     }
     QJsonArray userArray;
     for (const User &u : *userList) {
-        QJsonObject o{{QStringLiteral("username"), u.username},
-                      {QStringLiteral("sub"), u.sub},
-                      {QStringLiteral("claims"), u.claims}};
+        QJsonObject o{{QStringLiteral("username"), u.username}, {QStringLiteral("sub"), u.sub},
+            {QStringLiteral("claims"), u.claims}};
         if (u.hasPassword())
             o.insert(QStringLiteral("password_hash"), u.passwordHash);
         userArray.append(o);
     }
-    return QJsonObject{{QStringLiteral("oauthdesk_export"), 1},
-                       {QStringLiteral("clients"), clientArray},
-                       {QStringLiteral("users"), userArray}};
+    return QJsonObject{{QStringLiteral("oauthdesk_export"), 1}, {QStringLiteral("clients"), clientArray},
+        {QStringLiteral("users"), userArray}};
 }
 
 Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QByteArray &json, OnConflict policy)
@@ -121,9 +119,8 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fail(Error::invalid(QStringLiteral("not valid JSON at offset %1: %2")
-                                       .arg(parseError.offset)
-                                       .arg(parseError.errorString())));
+        return fail(Error::invalid(
+            QStringLiteral("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())));
     if (!doc.isObject())
         return fail(Error::invalid(QStringLiteral("the file must hold a JSON object with 'clients' and 'users'")));
     const QJsonObject root = doc.object();
@@ -152,14 +149,16 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
         u.sub = o.value(QStringLiteral("sub")).toString();
         u.passwordHash = o.value(QStringLiteral("password_hash")).toString();
         QString plain;
-        if (o.value(QStringLiteral("password")).isString() && !o.value(QStringLiteral("password")).toString().isEmpty()) {
+        if (o.value(QStringLiteral("password")).isString()
+            && !o.value(QStringLiteral("password")).toString().isEmpty()) {
             plain = o.value(QStringLiteral("password")).toString();
             u.passwordHash = crypto::hashPassword(plain);
         }
         plainPasswords.insert(u.username, plain);
         for (const User &other : std::as_const(users))
             if (other.username == u.username)
-                return fail(Error::invalid(QStringLiteral("%1 (%2): the username appears twice").arg(where, u.username)));
+                return fail(
+                    Error::invalid(QStringLiteral("%1 (%2): the username appears twice").arg(where, u.username)));
         users.append(u);
     }
     QList<Client> clients;
@@ -171,12 +170,13 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
         const QJsonObject o = clientArray.at(i).toObject();
         auto c = clientFromJson(o);
         if (!c)
-            return fail(Error::invalid(QStringLiteral("%1 (%2): %3")
-                                           .arg(where, o.value(QStringLiteral("client_id")).toString(),
-                                                c.error().message)));
+            return fail(
+                Error::invalid(QStringLiteral("%1 (%2): %3")
+                                   .arg(where, o.value(QStringLiteral("client_id")).toString(), c.error().message)));
         for (const Client &other : std::as_const(clients))
             if (other.clientId == c->clientId)
-                return fail(Error::invalid(QStringLiteral("%1 (%2): the client id appears twice").arg(where, c->clientId)));
+                return fail(
+                    Error::invalid(QStringLiteral("%1 (%2): the client id appears twice").arg(where, c->clientId)));
         clients.append(*c);
     }
 
@@ -193,7 +193,8 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
                 if (const QString plain = plainPasswords.value(u.username);
                     !plain.isEmpty() && crypto::verifyPassword(plain, existing->passwordHash))
                     u.passwordHash = existing->passwordHash;
-                if (existing->claims == u.claims && existing->passwordHash == u.passwordHash && existing->sub == u.sub) {
+                if (existing->claims == u.claims && existing->passwordHash == u.passwordHash
+                    && existing->sub == u.sub) {
                     ++outcome.unchanged;
                     continue;
                 }

@@ -28,8 +28,7 @@ Status TableNames::validate() const
             if (names[i].compare(names[j], Qt::CaseInsensitive) == 0)
                 return fail(Error::invalid(QStringLiteral("table name '%1' is used twice").arg(names[i])));
     static const QStringList fixed = {QStringLiteral("users"), QStringLiteral("consents"),
-                                      QStringLiteral("signing_keys"), QStringLiteral("request_log"),
-                                      QStringLiteral("device_codes")};
+        QStringLiteral("signing_keys"), QStringLiteral("request_log"), QStringLiteral("device_codes")};
     for (const QString &name : names)
         if (fixed.contains(name, Qt::CaseInsensitive))
             return fail(Error::invalid(QStringLiteral("table name '%1' is taken by a built-in table").arg(name)));
@@ -49,8 +48,8 @@ Result<Config> Config::fromFile(const QString &path)
     return fromJson(file.readAll(), path);
 }
 
-static Result<int> readInt(const QJsonObject &object, const QString &key, int fallback, int min, int max,
-                           const QString &origin)
+static Result<int> readInt(
+    const QJsonObject &object, const QString &key, int fallback, int min, int max, const QString &origin)
 {
     const QJsonValue value = object.value(key);
     if (value.isUndefined())
@@ -62,8 +61,8 @@ static Result<int> readInt(const QJsonObject &object, const QString &key, int fa
     return value.toInt();
 }
 
-static Result<QString> readString(const QJsonObject &object, const QString &key, const QString &fallback,
-                                  const QString &origin)
+static Result<QString> readString(
+    const QJsonObject &object, const QString &key, const QString &fallback, const QString &origin)
 {
     const QJsonValue value = object.value(key);
     if (value.isUndefined())
@@ -85,11 +84,11 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
     if (!doc.isObject())
         return fail(Error::invalid(QStringLiteral("%1: the config must be a JSON object").arg(origin)));
     const QJsonObject root = doc.object();
-    static const QStringList known = {
-        QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("issuer"), QStringLiteral("lifetimes"),
-        QStringLiteral("tables"), QStringLiteral("allowQueryStringTokens"), QStringLiteral("debug"), QStringLiteral("tls"),
-        QStringLiteral("db"), QStringLiteral("clientsCollectionName"), QStringLiteral("accessTokensCollectionName"),
-        QStringLiteral("refreshTokensCollectionName"), QStringLiteral("authCodesCollectionName")};
+    static const QStringList known = {QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("issuer"),
+        QStringLiteral("lifetimes"), QStringLiteral("tables"), QStringLiteral("allowQueryStringTokens"),
+        QStringLiteral("debug"), QStringLiteral("tls"), QStringLiteral("db"), QStringLiteral("clientsCollectionName"),
+        QStringLiteral("accessTokensCollectionName"), QStringLiteral("refreshTokensCollectionName"),
+        QStringLiteral("authCodesCollectionName")};
     for (auto it = root.begin(); it != root.end(); ++it)
         if (!known.contains(it.key()))
             return fail(Error::invalid(QStringLiteral("%1: unknown setting '%2'").arg(origin, it.key())));
@@ -110,9 +109,9 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
     config.issuer = *issuer;
     config.dbPath = *db;
 
-    for (const auto &[key, target] : {std::pair{QStringLiteral("allowQueryStringTokens"), &config.allowQueryStringTokens},
-                                      std::pair{QStringLiteral("debug"), &config.debug},
-                                      std::pair{QStringLiteral("tls"), &config.tls}}) {
+    for (const auto &[key, target] :
+        {std::pair{QStringLiteral("allowQueryStringTokens"), &config.allowQueryStringTokens},
+            std::pair{QStringLiteral("debug"), &config.debug}, std::pair{QStringLiteral("tls"), &config.tls}}) {
         const QJsonValue value = root.value(key);
         if (value.isUndefined())
             continue;
@@ -126,10 +125,11 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
         if (!lifetimesValue.isObject())
             return fail(Error::invalid(QStringLiteral("%1: 'lifetimes' must be an object").arg(origin)));
         const QJsonObject lifetimes = lifetimesValue.toObject();
-        auto code = readInt(lifetimes, QStringLiteral("code"), config.lifetimes.codeSecs, 1, MaxCodeLifetimeSecs, origin);
+        auto code
+            = readInt(lifetimes, QStringLiteral("code"), config.lifetimes.codeSecs, 1, MaxCodeLifetimeSecs, origin);
         auto access = readInt(lifetimes, QStringLiteral("access"), config.lifetimes.accessSecs, 1, 366 * 86400, origin);
-        auto refresh =
-            readInt(lifetimes, QStringLiteral("refresh"), config.lifetimes.refreshSecs, 1, 3660 * 86400, origin);
+        auto refresh
+            = readInt(lifetimes, QStringLiteral("refresh"), config.lifetimes.refreshSecs, 1, 3660 * 86400, origin);
         auto device = readInt(lifetimes, QStringLiteral("device"), config.lifetimes.deviceCodeSecs, 10, 3600, origin);
         for (const auto *r : {&code, &access, &refresh, &device})
             if (!*r)
@@ -172,15 +172,14 @@ QByteArray Config::toJson() const
         {QStringLiteral("debug"), debug},
         {QStringLiteral("tls"), tls},
         {QStringLiteral("lifetimes"),
-         QJsonObject{{QStringLiteral("code"), lifetimes.codeSecs},
-                     {QStringLiteral("access"), lifetimes.accessSecs},
-                     {QStringLiteral("refresh"), lifetimes.refreshSecs},
-                     {QStringLiteral("device"), lifetimes.deviceCodeSecs}}},
+            QJsonObject{{QStringLiteral("code"), lifetimes.codeSecs}, {QStringLiteral("access"), lifetimes.accessSecs},
+                {QStringLiteral("refresh"), lifetimes.refreshSecs},
+                {QStringLiteral("device"), lifetimes.deviceCodeSecs}}},
         {QStringLiteral("tables"),
-         QJsonObject{{QStringLiteral("clients"), tables.clients},
-                     {QStringLiteral("accessTokens"), tables.accessTokens},
-                     {QStringLiteral("refreshTokens"), tables.refreshTokens},
-                     {QStringLiteral("authCodes"), tables.authCodes}}},
+            QJsonObject{{QStringLiteral("clients"), tables.clients},
+                {QStringLiteral("accessTokens"), tables.accessTokens},
+                {QStringLiteral("refreshTokens"), tables.refreshTokens},
+                {QStringLiteral("authCodes"), tables.authCodes}}},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
@@ -225,7 +224,9 @@ QString Config::effectiveIssuer(quint16 boundPort) const
         host = QStringLiteral("127.0.0.1");
     else if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + bindAddress + QLatin1Char(']');
-    return QStringLiteral("%1://%2:%3").arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host).arg(boundPort);
+    return QStringLiteral("%1://%2:%3")
+        .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+        .arg(boundPort);
 }
 
 } // namespace oauthdesk
