@@ -3,6 +3,8 @@
 #include "http/HttpServer.h"
 #include "oauth/AuthorizeEndpoint.h"
 #include "oauth/BearerGuard.h"
+#include "oauth/DeviceAuthorizationEndpoint.h"
+#include "oauth/DeviceCodeGrant.h"
 #include "oauth/TokenEndpoint.h"
 
 #include <QJsonArray>
@@ -18,11 +20,14 @@ OAuthService::OAuthService(std::shared_ptr<Database> db, const Config &config, c
     , m_introspection(std::make_unique<IntrospectionEndpoint>(*m_context))
     , m_guard(std::make_unique<BearerGuard>(*m_context))
     , m_authorize(std::make_unique<AuthorizeEndpoint>(*m_context))
+    , m_deviceAuthorization(std::make_unique<DeviceAuthorizationEndpoint>(*m_context))
+    , m_deviceVerification(std::make_unique<DeviceVerificationEndpoint>(*m_context))
 {
     m_token->addGrant(std::make_unique<AuthorizationCodeGrant>(*m_context));
     m_token->addGrant(std::make_unique<RefreshTokenGrant>(*m_context));
     m_token->addGrant(std::make_unique<ClientCredentialsGrant>(*m_context));
     m_token->addGrant(std::make_unique<PasswordGrant>(*m_context));
+    m_token->addGrant(std::make_unique<DeviceCodeGrant>(*m_context));
 }
 
 OAuthService::~OAuthService() = default;
@@ -37,6 +42,7 @@ QJsonObject OAuthService::metadata() const
         {QStringLiteral("token_endpoint"), url("/oauth/token")},
         {QStringLiteral("revocation_endpoint"), url("/oauth/revoke")},
         {QStringLiteral("introspection_endpoint"), url("/oauth/introspect")},
+        {QStringLiteral("device_authorization_endpoint"), url("/oauth/device_authorization")},
         {QStringLiteral("response_types_supported"), QJsonArray{QStringLiteral("code")}},
         {QStringLiteral("response_modes_supported"), QJsonArray{QStringLiteral("query")}},
         {QStringLiteral("grant_types_supported"), QJsonArray::fromStringList(m_token->grantTypes())},
@@ -69,6 +75,10 @@ void OAuthService::install(HttpServer &server)
     server.route({"GET", "POST"}, QStringLiteral("/oauth/authorize/interaction"), [this](const Request &r) {
         return r.method == "POST" ? m_authorize->interaction(r) : m_authorize->showPending(r);
     });
+    server.route({"POST"}, QStringLiteral("/oauth/device_authorization"),
+        [this](const Request &r) { return m_deviceAuthorization->handle(r); });
+    server.route({"GET", "POST"}, QStringLiteral("/device"),
+        [this](const Request &r) { return m_deviceVerification->handle(r); });
     server.route({"GET"}, QStringLiteral("/.well-known/oauth-authorization-server"), [this](const Request &) {
         return Response::json(200, metadata()).withHeader("Access-Control-Allow-Origin", "*");
     });

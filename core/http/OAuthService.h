@@ -18,6 +18,8 @@ class RevocationEndpoint;
 class IntrospectionEndpoint;
 class BearerGuard;
 class AuthorizeEndpoint;
+class DeviceAuthorizationEndpoint;
+class DeviceVerificationEndpoint;
 } // namespace oauth
 
 // The routing table: which endpoint object answers which path. Lives on the server thread.
@@ -41,6 +43,8 @@ private:
     std::unique_ptr<oauth::IntrospectionEndpoint> m_introspection;
     std::unique_ptr<oauth::BearerGuard> m_guard;
     std::unique_ptr<oauth::AuthorizeEndpoint> m_authorize;
+    std::unique_ptr<oauth::DeviceAuthorizationEndpoint> m_deviceAuthorization;
+    std::unique_ptr<oauth::DeviceVerificationEndpoint> m_deviceVerification;
 };
 
 } // namespace oauthdesk
