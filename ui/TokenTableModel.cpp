@@ -247,6 +247,7 @@ int TokenTableModel::rowOfId(qint64 id) const
 
 void TokenTableModel::reload()
 {
+    m_changing = true;
     beginResetModel();
     m_rows.clear();
     m_exhausted = true;
@@ -276,6 +277,7 @@ void TokenTableModel::reload()
         }
     }
     endResetModel();
+    m_changing = false;
     Q_EMIT totalCountChanged(m_total);
     if (!error.isEmpty())
         setError(error);
@@ -283,12 +285,12 @@ void TokenTableModel::reload()
 
 bool TokenTableModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_exhausted;
+    return !parent.isValid() && !m_exhausted && !m_changing;
 }
 
 void TokenTableModel::fetchMore(const QModelIndex &parent)
 {
-    if (parent.isValid() || m_exhausted)
+    if (parent.isValid() || m_exhausted || m_changing)
         return;
     TokenFilter page = m_filter;
     page.afterId = m_rows.isEmpty() ? m_watermark + 1 : m_rows.last().id;
@@ -303,9 +305,11 @@ void TokenTableModel::fetchMore(const QModelIndex &parent)
     m_exhausted = rows->size() < m_pageSize;
     if (rows->isEmpty())
         return;
+    m_changing = true;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + rows->size() - 1));
     m_rows.append(std::move(*rows));
     endInsertRows();
+    m_changing = false;
 }
 
 bool TokenTableModel::mergeNewRows()
@@ -337,10 +341,12 @@ bool TokenTableModel::mergeNewRows()
         if (it->id > loadedTop)
             added.append(*it);
     if (!added.isEmpty()) {
+        m_changing = true;
         beginInsertRows({}, 0, int(added.size() - 1));
         added.append(std::move(m_rows));
         m_rows = std::move(added);
         endInsertRows();
+        m_changing = false;
         m_total += int(rows->size());
         Q_EMIT totalCountChanged(m_total);
         trim();
@@ -352,9 +358,11 @@ void TokenTableModel::trim()
 {
     if (m_rows.size() <= m_maxLoadedRows)
         return;
+    m_changing = true;
     beginRemoveRows({}, m_maxLoadedRows, int(m_rows.size() - 1));
     m_rows.resize(m_maxLoadedRows);
     endRemoveRows();
+    m_changing = false;
     m_exhausted = false;
 }
 
@@ -391,6 +399,8 @@ void TokenTableModel::refreshStatuses()
 
 bool TokenTableModel::refresh()
 {
+    if (m_changing)
+        return true;
     const bool more = mergeNewRows();
     refreshStatuses();
     return !more;

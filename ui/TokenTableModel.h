@@ -87,6 +87,7 @@ private:
     qint64 m_lastTickMs = 0;
     QString m_lastError;
     QTimer m_throttle;
+    bool m_changing = false; // between begin and end of an insert: views may call back into fetchMore
 };
 
 } // namespace oauthdesk::ui
