@@ -281,7 +281,8 @@ QString RequestsPage::formatBody(const QByteArray &body, const QList<QPair<QByte
     }
     if (type.startsWith("application/x-www-form-urlencoded")) {
         QStringList lines;
-        for (const auto &[key, value] : oauth::FormParams::parse(body).pairs())
+        const oauth::FormParams params = oauth::FormParams::parse(body);
+        for (const auto &[key, value] : params.pairs())
             lines << key + QStringLiteral(" = ") + value;
         return lines.join(QLatin1Char('\n'));
     }
@@ -308,7 +309,8 @@ void RequestsPage::updateDetails()
     QString request = QString::fromLatin1(entry.method) + QLatin1Char(' ') + entry.path + QLatin1Char('\n');
     if (const qsizetype q = entry.path.indexOf(QLatin1Char('?')); q >= 0) {
         request += QLatin1Char('\n') + tr("Query") + QLatin1Char('\n');
-        for (const auto &[key, value] : oauth::FormParams::parse(entry.path.mid(q + 1).toUtf8()).pairs())
+        const oauth::FormParams query = oauth::FormParams::parse(entry.path.mid(q + 1).toUtf8());
+        for (const auto &[key, value] : query.pairs())
             request += QStringLiteral("  ") + key + QStringLiteral(" = ") + value + QLatin1Char('\n');
     }
     request += QLatin1Char('\n') + tr("Headers") + QLatin1Char('\n') + formatHeaders(entry.requestHeaders);
