@@ -110,7 +110,7 @@ QVariant TokenTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const TokenRecord &r = m_rows.at(index.row());
+    const TokenRecord &r = record(index.row());
     const qint64 now = Clock::nowMs();
     const TokenStatus status = r.status(now);
     switch (role) {
@@ -237,12 +237,12 @@ QString TokenTableModel::formatRemaining(qint64 ms)
 
 int TokenTableModel::rowOfId(qint64 id) const
 {
-    // Rows are sorted by id descending, so a binary search finds one among 100 000 at once.
+    // Rows are sorted by id, so a binary search finds one among 100 000 at once.
     auto it = std::lower_bound(
-        m_rows.cbegin(), m_rows.cend(), id, [](const TokenRecord &r, qint64 value) { return r.id > value; });
+        m_rows.cbegin(), m_rows.cend(), id, [](const TokenRecord &r, qint64 value) { return r.id < value; });
     if (it == m_rows.cend() || it->id != id)
         return -1;
-    return int(it - m_rows.cbegin());
+    return int(m_rows.cend() - it - 1);
 }
 
 void TokenTableModel::reload()
@@ -266,6 +266,7 @@ void TokenTableModel::reload()
         page.limit = m_pageSize;
         if (auto rows = m_tokens.list(m_kind, page)) {
             m_rows = std::move(*rows);
+            std::reverse(m_rows.begin(), m_rows.end());
             m_exhausted = m_rows.size() < m_pageSize;
             page.limit = -1;
             if (auto n = m_tokens.count(m_kind, page))
@@ -293,7 +294,7 @@ void TokenTableModel::fetchMore(const QModelIndex &parent)
     if (parent.isValid() || m_exhausted || m_changing)
         return;
     TokenFilter page = m_filter;
-    page.afterId = m_rows.isEmpty() ? m_watermark + 1 : m_rows.last().id;
+    page.afterId = m_rows.isEmpty() ? m_watermark + 1 : m_rows.first().id;
     page.limit = m_pageSize;
     auto rows = m_tokens.list(m_kind, page);
     if (!rows) {
@@ -307,7 +308,9 @@ void TokenTableModel::fetchMore(const QModelIndex &parent)
         return;
     m_changing = true;
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + rows->size() - 1));
-    m_rows.append(std::move(*rows));
+    std::reverse(rows->begin(), rows->end());
+    rows->append(std::move(m_rows));
+    m_rows = std::move(*rows);
     endInsertRows();
     m_changing = false;
 }
@@ -334,17 +337,14 @@ bool TokenTableModel::mergeNewRows()
     }
     const bool more = rows->size() == MergeChunk;
     m_watermark = more ? rows->last().id : top;
-    QList<TokenRecord> added;
-    added.reserve(rows->size());
     const qint64 loadedTop = newestLoadedId();
-    for (auto it = rows->crbegin(); it != rows->crend(); ++it)
-        if (it->id > loadedTop)
-            added.append(*it);
-    if (!added.isEmpty()) {
+    const auto fresh_begin
+        = std::find_if(rows->cbegin(), rows->cend(), [loadedTop](const TokenRecord &r) { return r.id > loadedTop; });
+    const int added = int(rows->cend() - fresh_begin);
+    if (added > 0) {
         m_changing = true;
-        beginInsertRows({}, 0, int(added.size() - 1));
-        added.append(std::move(m_rows));
-        m_rows = std::move(added);
+        beginInsertRows({}, 0, added - 1);
+        m_rows.append(rows->mid(fresh_begin - rows->cbegin()));
         endInsertRows();
         m_changing = false;
         m_total += int(rows->size());
@@ -359,8 +359,9 @@ void TokenTableModel::trim()
     if (m_rows.size() <= m_maxLoadedRows)
         return;
     m_changing = true;
+    const int excess = int(m_rows.size()) - m_maxLoadedRows;
     beginRemoveRows({}, m_maxLoadedRows, int(m_rows.size() - 1));
-    m_rows.resize(m_maxLoadedRows);
+    m_rows.remove(0, excess);
     endRemoveRows();
     m_changing = false;
     m_exhausted = false;
@@ -370,20 +371,22 @@ void TokenTableModel::refreshStatuses()
 {
     if (m_rows.isEmpty())
         return;
-    auto marks = m_tokens.endMarks(m_kind, m_rows.last().id, m_rows.first().id);
+    auto marks = m_tokens.endMarks(m_kind, m_rows.first().id, m_rows.last().id);
     if (!marks) {
         setError(marks.error().message);
         return;
     }
     // Changed rows are reported as contiguous runs: one dataChanged per run, not per row.
+    // Storage runs upwards while view rows run downwards: a run [first, last] of view rows is reported as one.
     int runStart = -1;
     auto flush = [&](int end) {
         if (runStart >= 0)
             Q_EMIT dataChanged(index(runStart, 0), index(end, ColumnCount - 1));
         runStart = -1;
     };
-    for (int row = 0; row < m_rows.size(); ++row) {
-        TokenRecord &r = m_rows[row];
+    const int size = int(m_rows.size());
+    for (int row = 0; row < size; ++row) {
+        TokenRecord &r = m_rows[size - 1 - row];
         const TokenStore::EndMarks m = marks->value(r.id);
         if (m.revokedAt != r.revokedAt || m.usedAt != r.usedAt) {
             r.revokedAt = m.revokedAt;

@@ -45,7 +45,7 @@ public:
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
-    const TokenRecord &record(int row) const { return m_rows.at(row); }
+    const TokenRecord &record(int row) const { return m_rows.at(m_rows.size() - 1 - row); }
     int rowOfId(qint64 id) const; // -1 when not loaded
     // Rows matching the filter in the database, as of the last reload plus rows merged since.
     int totalCount() const { return m_total; }
@@ -69,7 +69,7 @@ Q_SIGNALS:
 
 private:
     void setError(const QString &message);
-    qint64 newestLoadedId() const { return m_rows.isEmpty() ? 0 : m_rows.first().id; }
+    qint64 newestLoadedId() const { return m_rows.isEmpty() ? 0 : m_rows.last().id; }
     bool mergeNewRows();
     void refreshStatuses();
     void trim();
@@ -78,7 +78,9 @@ private:
     TokenStore m_tokens;
     TokenKind m_kind;
     TokenFilter m_filter;
-    QList<TokenRecord> m_rows; // id descending
+    // Id ascending, so merging new rows appends and trimming drops from the front: view row r is
+    // m_rows[size - 1 - r], newest first.
+    QList<TokenRecord> m_rows;
     qint64 m_watermark = 0; // every id up to here has been looked at for the top
     bool m_exhausted = false;
     int m_pageSize = DefaultPageSize;
