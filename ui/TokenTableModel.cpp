@@ -30,13 +30,8 @@ QColor statusColor(TokenStatus status)
     return {};
 }
 
-QIcon statusDot(TokenStatus status)
+QIcon paintStatusDot(TokenStatus status)
 {
-    // Painted once per status: the view asks for it on every repaint of the column.
-    static QHash<int, QIcon> cache;
-    auto it = cache.find(int(status));
-    if (it != cache.end())
-        return *it;
     QPixmap pixmap(12, 12);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
@@ -45,7 +40,7 @@ QIcon statusDot(TokenStatus status)
     painter.setBrush(statusColor(status));
     painter.drawEllipse(QRectF(2, 2, 8, 8));
     painter.end();
-    return *cache.insert(int(status), QIcon(pixmap));
+    return QIcon(pixmap);
 }
 
 // The newest row of the whole table, whatever the filter: where the loaded pages end and new rows begin.
@@ -159,8 +154,13 @@ QVariant TokenTableModel::data(const QModelIndex &index, int role) const
             return QColor(0x80, 0x86, 0x8b);
         break;
     case Qt::DecorationRole:
-        if (index.column() == Status)
-            return statusDot(status);
+        if (index.column() == Status) {
+            // Painted once per status and model (never static: pixmaps must die before the application).
+            auto it = m_dots.find(int(status));
+            if (it == m_dots.end())
+                it = m_dots.insert(int(status), paintStatusDot(status));
+            return *it;
+        }
         break;
     case Qt::FontRole:
         if (index.column() == Prefix)

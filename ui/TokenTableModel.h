@@ -5,6 +5,8 @@
 #include "storage/Types.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
+#include <QIcon>
 #include <QList>
 #include <QTimer>
 
@@ -89,6 +91,7 @@ private:
     qint64 m_lastTickMs = 0;
     QString m_lastError;
     QTimer m_throttle;
+    mutable QHash<int, QIcon> m_dots;
     bool m_changing = false; // between begin and end of an insert: views may call back into fetchMore
 };
 

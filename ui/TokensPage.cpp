@@ -218,7 +218,6 @@ TokensPage::TokensPage(std::shared_ptr<Database> db, ServerController *server, Q
     for (int i = 0; i < DetailCount; ++i) {
         auto *value = new QLabel(details);
         value->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        value->setWordWrap(true);
         value->setMinimumWidth(120);
         m_detailValues.append(value);
         m_detailsForm->addRow(labels.value(i), value);
@@ -551,15 +550,24 @@ void TokensPage::updateDetails()
     const QModelIndex cur = tab.view->selectionModel()->currentIndex();
     const bool has = cur.isValid() && tab.view->selectionModel()->isRowSelected(cur.row(), {});
     m_detailsHint->setVisible(!has);
+    // Hides the row's widgets: with QFormLayout::setRowVisible() and word-wrapped fields, Qt 6.4's
+    // QFormLayout::heightForWidth() wrote out of bounds (valgrind), and the page crashed at random.
+    auto showRow = [this](int row, bool visible) {
+        m_detailValues[row]->setVisible(visible);
+        if (QWidget *label = m_detailsForm->labelForField(m_detailValues[row]))
+            label->setVisible(visible);
+    };
     for (int i = 0; i < DetailCount; ++i)
-        m_detailsForm->setRowVisible(i, has);
-    if (!has)
+        showRow(i, has);
+    if (!has) {
+        m_detailsTitle->setText(tr("Details"));
         return;
+    }
     const TokenRecord &r = tab.model->record(cur.row());
     const qint64 now = Clock::nowMs();
-    auto set = [this](int row, const QString &text) {
+    auto set = [this, &showRow](int row, const QString &text) {
         m_detailValues[row]->setText(text);
-        m_detailsForm->setRowVisible(row, !text.isEmpty());
+        showRow(row, !text.isEmpty());
     };
     set(DetailKind, toString(r.kind));
     set(DetailId, QString::number(r.id));
