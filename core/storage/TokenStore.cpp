@@ -275,6 +275,34 @@ static QString whereClause(const TokenFilter &f, QVariantList &binds, qint64 now
         parts << QStringLiteral("id<?");
         binds << f.afterId;
     }
+    if (f.sinceId > 0) {
+        parts << QStringLiteral("id>?");
+        binds << f.sinceId;
+    }
+    if (!f.grantId.isEmpty()) {
+        parts << QStringLiteral("grant_id=?");
+        binds << f.grantId;
+    }
+    if (f.status) {
+        // The same precedence as TokenRecord::status(): revoked, then used, then expired.
+        const QString used = usedColumn(kind);
+        switch (*f.status) {
+        case TokenStatus::Revoked:
+            parts << QStringLiteral("revoked_at IS NOT NULL");
+            break;
+        case TokenStatus::Used:
+            parts << QStringLiteral("revoked_at IS NULL AND %1 IS NOT NULL").arg(used);
+            break;
+        case TokenStatus::Expired:
+            parts << QStringLiteral("revoked_at IS NULL AND %1 IS NULL AND expires_at<=?").arg(used);
+            binds << now;
+            break;
+        case TokenStatus::Active:
+            parts << QStringLiteral("revoked_at IS NULL AND %1 IS NULL AND expires_at>?").arg(used);
+            binds << now;
+            break;
+        }
+    }
     return parts.isEmpty() ? QString() : QStringLiteral(" WHERE ") + parts.join(QStringLiteral(" AND "));
 }
 
@@ -282,7 +310,8 @@ Result<QList<TokenRecord>> TokenStore::list(TokenKind kind, const TokenFilter &f
 {
     QVariantList binds;
     QString sql = QStringLiteral("SELECT %1 FROM %2").arg(selectColumns(kind), table(kind))
-        + whereClause(filter, binds, Clock::nowMs(), kind) + QStringLiteral(" ORDER BY id DESC");
+        + whereClause(filter, binds, Clock::nowMs(), kind)
+        + (filter.oldestFirst ? QStringLiteral(" ORDER BY id ASC") : QStringLiteral(" ORDER BY id DESC"));
     if (filter.limit > 0)
         sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
     auto q = prepare(m_db->connection(), sql);
@@ -310,6 +339,25 @@ Result<int> TokenStore::count(TokenKind kind, const TokenFilter &filter) const
     if (auto ok = execQuery(*q); !ok)
         return fail(ok.error());
     return q->next() ? q->value(0).toInt() : 0;
+}
+
+Result<QHash<qint64, TokenStore::EndMarks>> TokenStore::endMarks(TokenKind kind, qint64 minId, qint64 maxId) const
+{
+    const QString used = usedColumn(kind);
+    auto q = prepare(m_db->connection(),
+        QStringLiteral("SELECT id, revoked_at, %1 FROM %2 WHERE id BETWEEN ? AND ? "
+                       "AND (revoked_at IS NOT NULL OR %1 IS NOT NULL)")
+            .arg(used, table(kind)));
+    if (!q)
+        return fail(q.error());
+    q->addBindValue(minId);
+    q->addBindValue(maxId);
+    if (auto ok = execQuery(*q); !ok)
+        return fail(ok.error());
+    QHash<qint64, EndMarks> out;
+    while (q->next())
+        out.insert(q->value(0).toLongLong(), EndMarks{q->value(1).toLongLong(), q->value(2).toLongLong()});
+    return out;
 }
 
 Result<int> TokenStore::revokeMatching(const TokenFilter &input)

@@ -3,6 +3,8 @@
 #include "storage/Database.h"
 #include "storage/Types.h"
 
+#include <QHash>
+
 #include <memory>
 #include <optional>
 
@@ -37,6 +39,15 @@ public:
 
     Result<QList<TokenRecord>> list(TokenKind kind, const TokenFilter &filter = {}) const;
     Result<int> count(TokenKind kind, const TokenFilter &filter = {}) const;
+
+    // When each token with an id in [minId, maxId] was revoked or used, for those that were: a live view
+    // refreshes the statuses of the rows it holds without reloading them.
+    struct EndMarks
+    {
+        qint64 revokedAt = 0;
+        qint64 usedAt = 0;
+    };
+    Result<QHash<qint64, EndMarks>> endMarks(TokenKind kind, qint64 minId, qint64 maxId) const;
 
     // Deletes rows that expired more than `graceMs` ago; keeps the tables small over weeks of use.
     Result<int> purgeExpired(qint64 graceMs);

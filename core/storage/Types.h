@@ -5,6 +5,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace oauthdesk {
 
 namespace grant {
@@ -114,7 +116,12 @@ struct TokenFilter
     QString prefix;
     bool activeOnly = false;
     int limit = -1;
-    qint64 afterId = 0;
+    qint64 afterId = 0; // only ids below this: the next page of a newest-first list
+    // Live views: rows newer than what is loaded, oldest first, so a LIMIT leaves no gap.
+    qint64 sinceId = 0; // only ids above this
+    bool oldestFirst = false;
+    std::optional<TokenStatus> status; // the status the token has now
+    QString grantId;
 };
 
 } // namespace oauthdesk
