@@ -1,5 +1,9 @@
 #include "MainWindow.h"
 
+#include "DevicePage.h"
+#include "RequestsPage.h"
+#include "TokensPage.h"
+
 #include "BackupTransfer.h"
 #include "ClientsPage.h"
 #include "MessageBar.h"
@@ -151,14 +155,16 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, ServerController *server, c
     addPage(QStringLiteral("clients"), tr("Clients"), icon(QStringLiteral("clients")), m_clientsPage);
     addPage(QStringLiteral("users"), tr("Users"), icon(QStringLiteral("users")), m_usersPage);
 
-    // ---- Pages and tools built in other modules: add them here. ----------------------------------------------
-    // addPage(QStringLiteral("tokens"), tr("Tokens"), icon(QStringLiteral("tokens")), new TokensPage(m_db, m_server,
-    // this)); addPage(QStringLiteral("requests"), tr("Requests"), icon(QStringLiteral("requests")), new
-    // RequestsPage(m_db, m_server, this)); addPage(QStringLiteral("keys"), tr("Keys"), icon(QStringLiteral("keys")),
-    // new KeysPage(m_db, m_server, this)); addPage(QStringLiteral("device"), tr("Device"),
-    // icon(QStringLiteral("device")), new DevicePage(m_db, m_server, this)); setTokenInspector([this] {
-    // TokenInspectorDialog(m_db, m_server, this).exec(); });
-    // -------------------------------------------------------------------------------------------------------------
+    addPage(
+        QStringLiteral("tokens"), tr("Tokens"), icon(QStringLiteral("tokens")), new TokensPage(m_db, m_server, this));
+    addPage(QStringLiteral("requests"), tr("Requests"), icon(QStringLiteral("requests")),
+        new RequestsPage(m_db, m_server, this));
+    auto *devicePage = new DevicePage(m_db, m_server, this);
+    addPage(QStringLiteral("device"), tr("Device"), icon(QStringLiteral("device")), devicePage);
+    connect(devicePage, &DevicePage::newRequest, this, [this](const QString &userCode) {
+        m_messageBar->showMessage(MessageBar::Kind::Info,
+            tr("A device is waiting for approval (code %1): see the Device page.").arg(userCode));
+    });
 
     createMenus();
     connect(m_serverPage, &ServerPage::startRequested, this, &MainWindow::startServer);

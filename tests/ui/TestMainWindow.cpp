@@ -75,12 +75,15 @@ private Q_SLOTS:
         window.showPage(QStringLiteral("server"));
         QCOMPARE(window.currentPageId(), QStringLiteral("server"));
 
-        // Pages from other modules slot in by id order without moving the current page.
+        // Pages from other modules slot in by id order without moving the current page; an id is added once.
+        QCOMPARE(sidebar->count(), 6);
         window.addPage(QStringLiteral("keys"), QStringLiteral("Keys"), QIcon(), new QLabel(QStringLiteral("keys")));
         window.addPage(QStringLiteral("tokens"), QStringLiteral("Tokens"), QIcon(), new QLabel(QStringLiteral("t")));
-        QCOMPARE(sidebar->count(), 5);
+        QCOMPARE(sidebar->count(), 7);
         QCOMPARE(sidebar->item(3)->text(), QStringLiteral("Tokens"));
-        QCOMPARE(sidebar->item(4)->text(), QStringLiteral("Keys"));
+        QCOMPARE(sidebar->item(4)->text(), QStringLiteral("Requests"));
+        QCOMPARE(sidebar->item(5)->text(), QStringLiteral("Keys"));
+        QCOMPARE(sidebar->item(6)->text(), QStringLiteral("Device"));
         QCOMPARE(window.currentPageId(), QStringLiteral("server"));
         QTest::keyClick(&window, Qt::Key_6, Qt::ControlModifier);
         QCOMPARE(window.currentPageId(), QStringLiteral("keys"));
