@@ -45,6 +45,17 @@ QJsonValue redactJson(const QJsonValue &value)
     return value;
 }
 
+// Most JSON bodies (introspection answers, /api responses) carry no secret: skip parsing those.
+bool mentionsSecret(const QByteArray &json)
+{
+    static const QByteArrayList names
+        = {"_token\"", "\"token\"", "client_secret\"", "\"code\"", "device_code\"", "password\""};
+    for (const QByteArray &name : names)
+        if (json.contains(name))
+            return true;
+    return false;
+}
+
 QByteArray redactBody(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QByteArray type;
@@ -53,7 +64,7 @@ QByteArray redactBody(const QByteArray &body, const QList<QPair<QByteArray, QByt
             type = v.toLower();
     if (type.startsWith("application/x-www-form-urlencoded"))
         return redactForm(body);
-    if (type.startsWith("application/json")) {
+    if (type.startsWith("application/json") && mentionsSecret(body)) {
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
         if (error.error == QJsonParseError::NoError) {

@@ -217,7 +217,7 @@ QSqlDatabase Database::connection()
     // WAL lets the window read while the server writes; NORMAL keeps every commit safe from a crash of
     // the app (only a power loss could undo the last commits) without an fsync per transaction.
     for (const char *statement : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-             "PRAGMA busy_timeout=10000", "PRAGMA temp_store=MEMORY"})
+             "PRAGMA busy_timeout=10000", "PRAGMA temp_store=MEMORY", "PRAGMA cache_size=-16384"})
         pragma.exec(QString::fromLatin1(statement));
     return db;
 }
