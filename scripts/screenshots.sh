@@ -64,10 +64,31 @@ kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=""
 
+# Traffic for the live pages, sent to the window's own server while it is open.
+traffic() {
+    local url="$1"
+    for _ in 1 2 3; do
+        curl -fsS -u "billing-worker:$billing_secret" -d grant_type=client_credentials -d scope=invoices:read \
+            "$url/oauth/token" >/dev/null || true
+    done
+    curl -sS -u billing-worker:wrong -d grant_type=client_credentials "$url/oauth/token" >/dev/null || true
+    curl -sS "$url/.well-known/openid-configuration" >/dev/null || true
+    curl -sS -H "Authorization: Bearer not-a-token" "$url/api/me" >/dev/null || true
+    curl -sS -d client_id=smart-tv -d "scope=openid profile" "$url/oauth/device_authorization" >/dev/null || true
+    curl -sS -d client_id=smart-tv -d "scope=offline_access" "$url/oauth/device_authorization" >/dev/null || true
+    curl -sS "$url/oauth/authorize?client_id=spa-dashboard&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A5173%2Fcallback&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&state=af0ifjsldkj" >/dev/null || true
+}
+
 mkdir -p "$out"
 for page in server clients users tokens requests keys device; do
-    if xvfb-run -a -s "-screen 0 1400x900x24" "$app" --db "$db" --port 0 --page "$page" \
-        --screenshot "$out/$page.png" >/dev/null 2>"$work/$page.err"; then
+    log="$work/$page.out"
+    OAUTHDESK_SCREENSHOT_DELAY_MS=3000 xvfb-run -a -s "-screen 0 1400x900x24" "$app" --db "$db" --port 0 \
+        --page "$page" --screenshot "$out/$page.png" >"$log" 2>"$work/$page.err" &
+    gui_pid=$!
+    for _ in $(seq 100); do grep -q '^listening on ' "$log" && break; sleep 0.1; done
+    url="$(sed -n 's/^listening on //p' "$log" | head -1)"
+    [[ -n "$url" ]] && traffic "$url"
+    if wait "$gui_pid"; then
         echo "wrote $out/$page.png"
     else
         echo "skipped $page: $(tail -1 "$work/$page.err")"

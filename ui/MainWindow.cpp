@@ -587,8 +587,12 @@ int runWindow(const QStringList &arguments)
         if (!screenshot.isEmpty()) {
             window.resize(1280, 800);
             // Grab once the server answered (its page shows the endpoints) and the tables are loaded.
-            auto grab = [&window, screenshot, &exitCode] {
-                QTimer::singleShot(700, &window, [&window, screenshot, &exitCode] {
+            // A delay long enough for a script to send traffic first (the Requests and Device pages).
+            const int delayMs = qEnvironmentVariableIsSet("OAUTHDESK_SCREENSHOT_DELAY_MS")
+                ? qEnvironmentVariableIntValue("OAUTHDESK_SCREENSHOT_DELAY_MS")
+                : 700;
+            auto grab = [&window, screenshot, &exitCode, delayMs] {
+                QTimer::singleShot(delayMs, &window, [&window, screenshot, &exitCode] {
                     if (!window.grab().save(screenshot))
                         exitCode = badInput(QStringLiteral("cannot write %1").arg(screenshot));
                     QApplication::quit();
