@@ -3,6 +3,7 @@
 #include "http/HttpServer.h"
 #include "oauth/AuthorizeEndpoint.h"
 #include "oauth/BearerGuard.h"
+#include "oauth/OidcProvider.h"
 #include "oauth/TokenEndpoint.h"
 
 #include <QJsonArray>
@@ -18,7 +19,9 @@ OAuthService::OAuthService(std::shared_ptr<Database> db, const Config &config, c
     , m_introspection(std::make_unique<IntrospectionEndpoint>(*m_context))
     , m_guard(std::make_unique<BearerGuard>(*m_context))
     , m_authorize(std::make_unique<AuthorizeEndpoint>(*m_context))
+    , m_oidc(std::make_unique<OidcProvider>(*m_context, *m_authorize))
 {
+    m_oidc->installHooks();
     m_token->addGrant(std::make_unique<AuthorizationCodeGrant>(*m_context));
     m_token->addGrant(std::make_unique<RefreshTokenGrant>(*m_context));
     m_token->addGrant(std::make_unique<ClientCredentialsGrant>(*m_context));
@@ -37,6 +40,9 @@ QJsonObject OAuthService::metadata() const
         {QStringLiteral("token_endpoint"), url("/oauth/token")},
         {QStringLiteral("revocation_endpoint"), url("/oauth/revoke")},
         {QStringLiteral("introspection_endpoint"), url("/oauth/introspect")},
+        {QStringLiteral("userinfo_endpoint"), url("/oauth/userinfo")},
+        {QStringLiteral("jwks_uri"), url("/oauth/jwks")},
+        {QStringLiteral("end_session_endpoint"), url("/oauth/logout")},
         {QStringLiteral("response_types_supported"), QJsonArray{QStringLiteral("code")}},
         {QStringLiteral("response_modes_supported"), QJsonArray{QStringLiteral("query")}},
         {QStringLiteral("grant_types_supported"), QJsonArray::fromStringList(m_token->grantTypes())},
@@ -70,6 +76,11 @@ void OAuthService::install(HttpServer &server)
     server.route({"GET"}, QStringLiteral("/.well-known/oauth-authorization-server"), [this](const Request &) {
         return Response::json(200, metadata()).withHeader("Access-Control-Allow-Origin", "*");
     });
+    server.route({"GET"}, QStringLiteral("/.well-known/openid-configuration"),
+                 [this](const Request &) { return m_oidc->discovery(metadata()); });
+    server.route({"GET"}, QStringLiteral("/oauth/jwks"), [this](const Request &) { return m_oidc->jwks(); });
+    server.route({"GET", "POST"}, QStringLiteral("/oauth/userinfo"), [this](const Request &r) { return m_oidc->userinfo(r); });
+    server.route({"GET", "POST"}, QStringLiteral("/oauth/logout"), [this](const Request &r) { return m_oidc->logout(r); });
     server.route({"GET"}, QStringLiteral("/"), [this](const Request &) { return m_authorize->homePage(); });
     server.routePrefix(QStringLiteral("/api/"), [this](const Request &r) { return m_guard->handleApi(r); });
 }

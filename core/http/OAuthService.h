@@ -18,6 +18,7 @@ class RevocationEndpoint;
 class IntrospectionEndpoint;
 class BearerGuard;
 class AuthorizeEndpoint;
+class OidcProvider;
 } // namespace oauth
 
 // The routing table: which endpoint object answers which path. Lives on the server thread.
@@ -41,6 +42,7 @@ private:
     std::unique_ptr<oauth::IntrospectionEndpoint> m_introspection;
     std::unique_ptr<oauth::BearerGuard> m_guard;
     std::unique_ptr<oauth::AuthorizeEndpoint> m_authorize;
+    std::unique_ptr<oauth::OidcProvider> m_oidc;
 };
 
 } // namespace oauthdesk
