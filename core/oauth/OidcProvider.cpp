@@ -116,8 +116,10 @@ OidcProvider::OidcProvider(Context &context, AuthorizeEndpoint &authorize)
 
 void OidcProvider::installHooks()
 {
-    // Keys exist from the first start on, so the JWK Set is never empty when a relying party first fetches it.
-    m_keys.activeKey(crypto::Alg::RS256);
+    // A key per algorithm exists from the first start on, so a relying party that caches the JWK Set finds every
+    // kid, whichever id_token_signed_response_alg its client has.
+    for (crypto::Alg alg : {crypto::Alg::RS256, crypto::Alg::ES256, crypto::Alg::EdDSA})
+        m_keys.activeKey(alg);
     // On the server thread the insert joined a group-commit batch; no request is waiting for it, so commit now
     // rather than hold the write lock until the first request.
     if (m_context.db->inBatch())
