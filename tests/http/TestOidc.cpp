@@ -174,6 +174,41 @@ private:
         return {token.json()};
     }
 
+    static QString hidden(const QByteArray &page, const char *name)
+    {
+        const QByteArray marker = QByteArray("name=\"") + name + "\" value=\"";
+        const qsizetype at = page.indexOf(marker);
+        if (at < 0)
+            return {};
+        const qsizetype start = at + marker.size();
+        return QString::fromUtf8(page.mid(start, page.indexOf('"', start) - start));
+    }
+
+    // Signs alice in through the login and consent pages, so the browser (the cookie jar) holds a session.
+    bool signInThroughPages()
+    {
+        const Reply login = authorize(l1("rp-interactive"), l1("openid"), l1("n"), crypto::randomToken(256),
+            {{l1("prompt"), l1("login consent")}});
+        if (login.status != 200)
+            return false;
+        QUrlQuery form;
+        form.addQueryItem(l1("tx"), hidden(login.body, "tx"));
+        form.addQueryItem(l1("csrf"), hidden(login.body, "csrf"));
+        form.addQueryItem(l1("step"), l1("login"));
+        form.addQueryItem(l1("pick"), l1("alice"));
+        const Reply toConsent = postForm(l1("/oauth/authorize/interaction"), form);
+        if (toConsent.status != 303)
+            return false;
+        const Reply consent = get(QString::fromUtf8(toConsent.header("Location")));
+        QUrlQuery allow;
+        allow.addQueryItem(l1("tx"), hidden(consent.body, "tx"));
+        allow.addQueryItem(l1("csrf"), hidden(consent.body, "csrf"));
+        allow.addQueryItem(l1("step"), l1("consent"));
+        allow.addQueryItem(l1("decision"), l1("allow"));
+        const Reply done = postForm(l1("/oauth/authorize/interaction"), allow);
+        return done.status == 303 && done.locationQuery().hasQueryItem(l1("code"));
+    }
+
     QList<QJsonObject> jwks()
     {
         QList<QJsonObject> keys;
@@ -466,6 +501,31 @@ private Q_SLOTS:
         const Reply plain = get(l1("/oauth/logout"));
         QCOMPARE(plain.status, 200);
         QVERIFY(plain.body.contains("signed out"));
+    }
+
+    void maxAgeAndLogoutEndTheBrowserSession()
+    {
+        QVERIFY(signInThroughPages());
+        const auto silent = [this](const QList<QPair<QString, QString>> &extra) {
+            QList<QPair<QString, QString>> params = {{l1("prompt"), l1("none")}};
+            params << extra;
+            return authorize(l1("rp-interactive"), l1("openid"), l1("n"), crypto::randomToken(256), params);
+        };
+        // The session and the consent are there: prompt=none gets a code at once.
+        QVERIFY(silent({}).locationQuery().hasQueryItem(l1("code")));
+
+        // OpenID Connect Core §3.1.2.1: a session older than max_age must sign in again.
+        Clock::advance(3000);
+        QCOMPARE(silent({{l1("max_age"), l1("1")}}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
+        QVERIFY(silent({{l1("max_age"), l1("600")}}).locationQuery().hasQueryItem(l1("code")));
+        const Reply forced = authorize(
+            l1("rp-interactive"), l1("openid"), l1("n"), crypto::randomToken(256), {{l1("max_age"), l1("1")}});
+        QCOMPARE(forced.status, 200);
+        QVERIFY(forced.body.contains("name=\"step\" value=\"login\""));
+
+        // RP-Initiated Logout ends the session.
+        QCOMPARE(get(l1("/oauth/logout")).status, 200);
+        QCOMPARE(silent({}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
     }
 
     void jwtAccessTokenIsAcceptedAndRevokedByJti()
