@@ -11,6 +11,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
+#include <QNetworkCookie>
+#include <QNetworkCookieJar>
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -523,8 +525,12 @@ private Q_SLOTS:
         QCOMPARE(forced.status, 200);
         QVERIFY(forced.body.contains("name=\"step\" value=\"login\""));
 
-        // RP-Initiated Logout ends the session.
+        // RP-Initiated Logout ends the session on the server, not only the cookie: even a browser that kept the
+        // old cookie is signed out.
+        const QList<QNetworkCookie> cookies = m_net.cookieJar()->cookiesForUrl(QUrl(m_issuer));
         QCOMPARE(get(l1("/oauth/logout")).status, 200);
+        QCOMPARE(silent({}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
+        m_net.cookieJar()->setCookiesFromUrl(cookies, QUrl(m_issuer));
         QCOMPARE(silent({}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
     }
 
