@@ -18,8 +18,8 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSocketNotifier>
 #include <QSaveFile>
+#include <QSocketNotifier>
 #include <QTemporaryDir>
 #include <QTextStream>
 
@@ -35,8 +35,8 @@ namespace {
 enum ExitCode { Ok = 0, Failure = 1, BadInput = 2 };
 
 const QStringList Subcommands = {QStringLiteral("serve"), QStringLiteral("client"), QStringLiteral("user"),
-                                 QStringLiteral("token"), QStringLiteral("export"), QStringLiteral("import"),
-                                 QStringLiteral("config"), QStringLiteral("keys")};
+    QStringLiteral("token"), QStringLiteral("export"), QStringLiteral("import"), QStringLiteral("config"),
+    QStringLiteral("keys")};
 
 void out(const QString &text)
 {
@@ -65,8 +65,8 @@ struct Globals
 {
     QCommandLineOption db{QStringLiteral("db"), QStringLiteral("SQLite database file."), QStringLiteral("path")};
     QCommandLineOption config{QStringLiteral("config"), QStringLiteral("JSON config file."), QStringLiteral("file")};
-    QCommandLineOption port{QStringLiteral("port"), QStringLiteral("Port to listen on (0 picks a free one)."),
-                            QStringLiteral("n")};
+    QCommandLineOption port{
+        QStringLiteral("port"), QStringLiteral("Port to listen on (0 picks a free one)."), QStringLiteral("n")};
     QCommandLineOption bind{QStringLiteral("bind"), QStringLiteral("Address to listen on."), QStringLiteral("addr")};
     QCommandLineOption issuer{QStringLiteral("issuer"), QStringLiteral("Issuer URL."), QStringLiteral("url")};
     QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Print JSON.")};
@@ -137,7 +137,7 @@ QString clientLine(const Client &c)
 {
     return QStringLiteral("%1\t%2\t%3\t%4\t%5")
         .arg(c.clientId, c.name, c.isPublic ? QStringLiteral("public") : QStringLiteral("confidential"),
-             c.grantTypes.join(QLatin1Char(',')), c.active ? QStringLiteral("active") : QStringLiteral("disabled"));
+            c.grantTypes.join(QLatin1Char(',')), c.active ? QStringLiteral("active") : QStringLiteral("disabled"));
 }
 
 void printClient(const Client &c, bool json, const QString &issuer)
@@ -150,9 +150,10 @@ void printClient(const Client &c, bool json, const QString &issuer)
                        "redirect_uris:  %5\ngrant_types:    %6\nscope:          %7\nauth method:    %8%9\n"
                        "issuer:         %10")
             .arg(c.clientId, c.name, c.isPublic ? QStringLiteral("public") : QStringLiteral("confidential"),
-                 c.isPublic ? QStringLiteral("(none)") : c.secret, c.redirectUris.join(QLatin1Char(' ')),
-                 c.grantTypes.join(QLatin1Char(' ')), c.scopes.isEmpty() ? QStringLiteral("(any)") : c.scopes.join(QLatin1Char(' ')),
-                 c.authMethod, c.authMethodPinned || c.isPublic ? QString() : QStringLiteral(" (post accepted too)"), issuer));
+                c.isPublic ? QStringLiteral("(none)") : c.secret, c.redirectUris.join(QLatin1Char(' ')),
+                c.grantTypes.join(QLatin1Char(' ')),
+                c.scopes.isEmpty() ? QStringLiteral("(any)") : c.scopes.join(QLatin1Char(' ')), c.authMethod,
+                c.authMethodPinned || c.isPublic ? QString() : QStringLiteral(" (post accepted too)"), issuer));
 }
 
 int clientCommand(const QStringList &arguments, const QString &action)
@@ -161,40 +162,47 @@ int clientCommand(const QStringList &arguments, const QString &action)
     QCommandLineParser p;
     g.addTo(p);
     QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Client name."), QStringLiteral("name"));
-    QCommandLineOption id(QStringLiteral("id"), QStringLiteral("Client id (generated when left out)."), QStringLiteral("id"));
-    QCommandLineOption secret(QStringLiteral("secret"), QStringLiteral("Client secret (generated when left out)."),
-                              QStringLiteral("secret"));
-    QCommandLineOption isPublic(QStringLiteral("public"), QStringLiteral("A public client (no secret, PKCE required)."));
-    QCommandLineOption redirect(QStringLiteral("redirect-uri"), QStringLiteral("A redirect URI (repeatable)."),
-                                QStringLiteral("uri"));
-    QCommandLineOption grantOpt(QStringLiteral("grant"), QStringLiteral("An allowed grant type (repeatable)."),
-                                QStringLiteral("type"));
-    QCommandLineOption scope(QStringLiteral("scope"), QStringLiteral("An allowed scope (repeatable)."), QStringLiteral("scope"));
+    QCommandLineOption id(
+        QStringLiteral("id"), QStringLiteral("Client id (generated when left out)."), QStringLiteral("id"));
+    QCommandLineOption secret(
+        QStringLiteral("secret"), QStringLiteral("Client secret (generated when left out)."), QStringLiteral("secret"));
+    QCommandLineOption isPublic(
+        QStringLiteral("public"), QStringLiteral("A public client (no secret, PKCE required)."));
+    QCommandLineOption redirect(
+        QStringLiteral("redirect-uri"), QStringLiteral("A redirect URI (repeatable)."), QStringLiteral("uri"));
+    QCommandLineOption grantOpt(
+        QStringLiteral("grant"), QStringLiteral("An allowed grant type (repeatable)."), QStringLiteral("type"));
+    QCommandLineOption scope(
+        QStringLiteral("scope"), QStringLiteral("An allowed scope (repeatable)."), QStringLiteral("scope"));
     QCommandLineOption authMethod(QStringLiteral("auth-method"),
-                                  QStringLiteral("client_secret_basic, client_secret_post or none: pins the method."),
-                                  QStringLiteral("method"));
+        QStringLiteral("client_secret_basic, client_secret_post or none: pins the method."), QStringLiteral("method"));
     QCommandLineOption autoApprove(QStringLiteral("auto-approve"),
-                                   QStringLiteral("Skip login and consent, approving as this user."), QStringLiteral("user"));
+        QStringLiteral("Skip login and consent, approving as this user."), QStringLiteral("user"));
     QCommandLineOption pkce(QStringLiteral("require-pkce"), QStringLiteral("Require PKCE for a confidential client."));
     QCommandLineOption plain(QStringLiteral("allow-plain-pkce"), QStringLiteral("Accept code_challenge_method=plain."));
     QCommandLineOption jwt(QStringLiteral("jwt-access-tokens"), QStringLiteral("Issue RFC 9068 JWT access tokens."));
-    QCommandLineOption noRotation(QStringLiteral("no-refresh-rotation"),
-                                  QStringLiteral("Keep refresh tokens valid after use."));
-    QCommandLineOption accessTtl(QStringLiteral("access-ttl"), QStringLiteral("Access token lifetime (s)."), QStringLiteral("s"));
-    QCommandLineOption refreshTtl(QStringLiteral("refresh-ttl"), QStringLiteral("Refresh token lifetime (s)."), QStringLiteral("s"));
-    QCommandLineOption codeTtl(QStringLiteral("code-ttl"), QStringLiteral("Code lifetime (s, up to 600)."), QStringLiteral("s"));
-    QCommandLineOption idTokenAlg(QStringLiteral("id-token-alg"), QStringLiteral("RS256, ES256 or EdDSA."),
-                                  QStringLiteral("alg"));
+    QCommandLineOption noRotation(
+        QStringLiteral("no-refresh-rotation"), QStringLiteral("Keep refresh tokens valid after use."));
+    QCommandLineOption accessTtl(
+        QStringLiteral("access-ttl"), QStringLiteral("Access token lifetime (s)."), QStringLiteral("s"));
+    QCommandLineOption refreshTtl(
+        QStringLiteral("refresh-ttl"), QStringLiteral("Refresh token lifetime (s)."), QStringLiteral("s"));
+    QCommandLineOption codeTtl(
+        QStringLiteral("code-ttl"), QStringLiteral("Code lifetime (s, up to 600)."), QStringLiteral("s"));
+    QCommandLineOption idTokenAlg(
+        QStringLiteral("id-token-alg"), QStringLiteral("RS256, ES256 or EdDSA."), QStringLiteral("alg"));
     QCommandLineOption logoutUri(QStringLiteral("post-logout-redirect-uri"),
-                                 QStringLiteral("A post-logout redirect URI (repeatable)."), QStringLiteral("uri"));
-    QCommandLineOption format(QStringLiteral("format"), QStringLiteral("Export format: %1.").arg(ClientExport::formats().join(QStringLiteral(", "))),
-                              QStringLiteral("format"), QStringLiteral("json"));
+        QStringLiteral("A post-logout redirect URI (repeatable)."), QStringLiteral("uri"));
+    QCommandLineOption format(QStringLiteral("format"),
+        QStringLiteral("Export format: %1.").arg(ClientExport::formats().join(QStringLiteral(", "))),
+        QStringLiteral("format"), QStringLiteral("json"));
     if (action == QLatin1String("add"))
         p.addOptions({name, id, secret, isPublic, redirect, grantOpt, scope, authMethod, autoApprove, pkce, plain, jwt,
-                      noRotation, accessTtl, refreshTtl, codeTtl, idTokenAlg, logoutUri});
+            noRotation, accessTtl, refreshTtl, codeTtl, idTokenAlg, logoutUri});
     if (action == QLatin1String("export"))
         p.addOption(format);
-    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("client add|list|show|remove|rotate-secret|enable|disable|export"));
+    p.addPositionalArgument(
+        QStringLiteral("command"), QStringLiteral("client add|list|show|remove|rotate-secret|enable|disable|export"));
     int code = Ok;
     if (!parse(p, arguments, &code))
         return code;
@@ -246,8 +254,8 @@ int clientCommand(const QStringList &arguments, const QString &action)
         c.postLogoutRedirectUris = p.values(logoutUri);
         if (p.isSet(idTokenAlg))
             c.idTokenAlg = p.value(idTokenAlg);
-        for (const auto &[option, target] : {std::pair{&accessTtl, &c.accessTokenTtl}, std::pair{&refreshTtl, &c.refreshTokenTtl},
-                                             std::pair{&codeTtl, &c.codeTtl}}) {
+        for (const auto &[option, target] : {std::pair{&accessTtl, &c.accessTokenTtl},
+                 std::pair{&refreshTtl, &c.refreshTokenTtl}, std::pair{&codeTtl, &c.codeTtl}}) {
             if (!p.isSet(*option))
                 continue;
             bool ok = false;
@@ -307,7 +315,8 @@ int clientCommand(const QStringList &arguments, const QString &action)
         auto c = store.setActive(*clientId, action == QLatin1String("enable"));
         if (!c)
             return errorFor(c.error());
-        out(QStringLiteral("client %1 is %2").arg(*clientId, c->active ? QStringLiteral("enabled") : QStringLiteral("disabled")));
+        out(QStringLiteral("client %1 is %2")
+                .arg(*clientId, c->active ? QStringLiteral("enabled") : QStringLiteral("disabled")));
         return Ok;
     }
     if (action == QLatin1String("export")) {
@@ -344,10 +353,10 @@ int userCommand(const QStringList &arguments, const QString &action)
     Globals g;
     QCommandLineParser p;
     g.addTo(p);
-    QCommandLineOption password(QStringLiteral("password"), QStringLiteral("Password (none when left out)."),
-                                QStringLiteral("password"));
-    QCommandLineOption claim(QStringLiteral("claim"), QStringLiteral("A claim key=value (repeatable; JSON for arrays/objects)."),
-                             QStringLiteral("key=value"));
+    QCommandLineOption password(
+        QStringLiteral("password"), QStringLiteral("Password (none when left out)."), QStringLiteral("password"));
+    QCommandLineOption claim(QStringLiteral("claim"),
+        QStringLiteral("A claim key=value (repeatable; JSON for arrays/objects)."), QStringLiteral("key=value"));
     if (action == QLatin1String("add"))
         p.addOptions({password, claim});
     p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("user add|list|show|remove"));
@@ -373,8 +382,9 @@ int userCommand(const QStringList &arguments, const QString &action)
             printJson(array);
         } else {
             for (const User &u : *list)
-                out(QStringLiteral("%1\t%2\t%3").arg(u.username, u.sub,
-                                                     QString::fromUtf8(QJsonDocument(u.claims).toJson(QJsonDocument::Compact))));
+                out(QStringLiteral("%1\t%2\t%3")
+                        .arg(u.username, u.sub,
+                            QString::fromUtf8(QJsonDocument(u.claims).toJson(QJsonDocument::Compact))));
         }
         return Ok;
     }
@@ -422,11 +432,12 @@ int tokenCommand(const QStringList &arguments, const QString &action)
     Globals g;
     QCommandLineParser p;
     g.addTo(p);
-    QCommandLineOption client(QStringLiteral("client"), QStringLiteral("Only this client's tokens."), QStringLiteral("id"));
+    QCommandLineOption client(
+        QStringLiteral("client"), QStringLiteral("Only this client's tokens."), QStringLiteral("id"));
     QCommandLineOption user(QStringLiteral("user"), QStringLiteral("Only this user's tokens."), QStringLiteral("name"));
     QCommandLineOption active(QStringLiteral("active"), QStringLiteral("Only live tokens."));
-    QCommandLineOption kind(QStringLiteral("kind"), QStringLiteral("access, refresh or code (default: all)."),
-                            QStringLiteral("kind"));
+    QCommandLineOption kind(
+        QStringLiteral("kind"), QStringLiteral("access, refresh or code (default: all)."), QStringLiteral("kind"));
     p.addOptions({client, user, active, kind});
     p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("token list|revoke"));
     int code = Ok;
@@ -475,8 +486,9 @@ int tokenCommand(const QStringList &arguments, const QString &action)
                     array.append(r.toJson(now));
                 else
                     out(QStringLiteral("%1\t%2\t%3\t%4\t%5\t%6")
-                            .arg(toString(k), r.prefix, r.clientId, r.username.isEmpty() ? QStringLiteral("-") : r.username,
-                                 toString(r.status(now)), r.scope));
+                            .arg(toString(k), r.prefix, r.clientId,
+                                r.username.isEmpty() ? QStringLiteral("-") : r.username, toString(r.status(now)),
+                                r.scope));
             }
         }
         if (p.isSet(g.json))
@@ -515,7 +527,8 @@ int exportImportCommand(const QStringList &arguments, bool isExport)
         return code;
     const QStringList positional = p.positionalArguments().mid(1);
     if (positional.size() != 1)
-        return error(QStringLiteral("%1 takes one file").arg(isExport ? QStringLiteral("export") : QStringLiteral("import")));
+        return error(
+            QStringLiteral("%1 takes one file").arg(isExport ? QStringLiteral("export") : QStringLiteral("import")));
     auto config = loadConfig(p, g);
     if (!config)
         return errorFor(config.error());
@@ -546,8 +559,8 @@ int exportImportCommand(const QStringList &arguments, bool isExport)
     if (path == QLatin1String("-") ? !file.open(stdin, QIODevice::ReadOnly) : !file.open(QIODevice::ReadOnly))
         return error(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
     const auto policy = p.isSet(overwrite) ? Backup::OnConflict::Overwrite
-        : p.isSet(skip)                     ? Backup::OnConflict::Skip
-                                            : Backup::OnConflict::Report;
+        : p.isSet(skip)                    ? Backup::OnConflict::Skip
+                                           : Backup::OnConflict::Report;
     auto outcome = Backup::importAll(*db, file.readAll(), policy);
     if (!outcome)
         return error(QStringLiteral("%1: %2").arg(path, outcome.error().message));
@@ -555,8 +568,9 @@ int exportImportCommand(const QStringList &arguments, bool isExport)
         QStringList names;
         for (const auto &c : outcome->conflicts)
             names << c.kind + QLatin1Char(' ') + c.id;
-        return error(QStringLiteral("nothing imported: these exist with other settings: %1 (use --overwrite or --skip-existing)")
-                         .arg(names.join(QStringLiteral(", "))));
+        return error(
+            QStringLiteral("nothing imported: these exist with other settings: %1 (use --overwrite or --skip-existing)")
+                .arg(names.join(QStringLiteral(", "))));
     }
     out(outcome->summary());
     return Ok;
@@ -632,10 +646,12 @@ int serveCommand(const QStringList &arguments)
     QCommandLineParser p;
     g.addTo(p);
     QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("No window (the only mode of serve)."));
-    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Load clients and users from this JSON file."),
-                            QStringLiteral("file"));
-    QCommandLineOption ephemeral(QStringLiteral("ephemeral"), QStringLiteral("Use a temporary database, removed at exit."));
-    QCommandLineOption logJson(QStringLiteral("log-json"), QStringLiteral("Write the request log to stdout as JSON lines."));
+    QCommandLineOption seed(
+        QStringLiteral("seed"), QStringLiteral("Load clients and users from this JSON file."), QStringLiteral("file"));
+    QCommandLineOption ephemeral(
+        QStringLiteral("ephemeral"), QStringLiteral("Use a temporary database, removed at exit."));
+    QCommandLineOption logJson(
+        QStringLiteral("log-json"), QStringLiteral("Write the request log to stdout as JSON lines."));
     QCommandLineOption debug(QStringLiteral("debug"), QStringLiteral("Print a debug line per request to stderr."));
     p.addOptions({headless, seed, ephemeral, logJson, debug});
     int code = Ok;
@@ -689,34 +705,37 @@ int serveCommand(const QStringList &arguments)
     int exitCode = Ok;
     {
         ServerController server(*db);
-        QObject::connect(&server, &ServerController::started, QCoreApplication::instance(), [](const QString &issuer, quint16) {
-            QTextStream(stdout) << "listening on " << issuer << Qt::endl;
-            std::fflush(stdout);
-        });
-        QObject::connect(&server, &ServerController::failed, QCoreApplication::instance(), [&exitCode](const QString &message) {
-            exitCode = error(message, Failure);
-            QCoreApplication::exit(exitCode);
-        });
+        QObject::connect(
+            &server, &ServerController::started, QCoreApplication::instance(), [](const QString &issuer, quint16) {
+                QTextStream(stdout) << "listening on " << issuer << Qt::endl;
+                std::fflush(stdout);
+            });
+        QObject::connect(
+            &server, &ServerController::failed, QCoreApplication::instance(), [&exitCode](const QString &message) {
+                exitCode = error(message, Failure);
+                QCoreApplication::exit(exitCode);
+            });
         const bool json = p.isSet(logJson);
         const bool verbose = config->debug;
         if (json || verbose)
             QObject::connect(&server, &ServerController::requestsServed, QCoreApplication::instance(),
-                             [json, verbose](const QList<RequestLogEntry> &entries) {
-                                 QTextStream stdoutStream(stdout);
-                                 QTextStream stderrStream(stderr);
-                                 for (const RequestLogEntry &raw : entries) {
-                                     const RequestLogEntry e = raw.redacted();
-                                     if (json)
-                                         stdoutStream << QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) << '\n';
-                                     if (verbose)
-                                         stderrStream << "oauthdesk: " << e.method << ' ' << e.path << " -> " << e.status
-                                                      << " (" << QString::number(double(e.durationUs) / 1000.0, 'f', 2)
-                                                      << " ms" << (e.clientId.isEmpty() ? QString() : QStringLiteral(", client ") + e.clientId)
-                                                      << ")\n";
-                                 }
-                                 stdoutStream.flush();
-                                 stderrStream.flush();
-                             });
+                [json, verbose](const QList<RequestLogEntry> &entries) {
+                    QTextStream stdoutStream(stdout);
+                    QTextStream stderrStream(stderr);
+                    for (const RequestLogEntry &raw : entries) {
+                        const RequestLogEntry e = raw.redacted();
+                        if (json)
+                            stdoutStream << QJsonDocument(e.toJson()).toJson(QJsonDocument::Compact) << '\n';
+                        if (verbose)
+                            stderrStream << "oauthdesk: " << e.method << ' ' << e.path << " -> " << e.status << " ("
+                                         << QString::number(double(e.durationUs) / 1000.0, 'f', 2) << " ms"
+                                         << (e.clientId.isEmpty() ? QString()
+                                                                  : QStringLiteral(", client ") + e.clientId)
+                                         << ")\n";
+                    }
+                    stdoutStream.flush();
+                    stderrStream.flush();
+                });
         server.start(*config);
         const int loopCode = QCoreApplication::exec();
         if (exitCode == Ok)
@@ -733,7 +752,7 @@ bool isSubcommand(const QStringList &arguments)
 {
     // The first word that is not an option (or an option's value) decides.
     static const QStringList valued = {QStringLiteral("--db"), QStringLiteral("--config"), QStringLiteral("--port"),
-                                       QStringLiteral("--bind"), QStringLiteral("--issuer")};
+        QStringLiteral("--bind"), QStringLiteral("--issuer")};
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments.at(i);
         if (valued.contains(a)) {
@@ -758,7 +777,8 @@ int run(const QStringList &arguments)
     const QString command = words.value(0);
     const QString action = words.value(1);
     if (!Subcommands.contains(command))
-        return error(QStringLiteral("unknown command '%1' (commands: %2)").arg(command, Subcommands.join(QStringLiteral(", "))));
+        return error(
+            QStringLiteral("unknown command '%1' (commands: %2)").arg(command, Subcommands.join(QStringLiteral(", "))));
     if (command == QLatin1String("serve"))
         return serveCommand(arguments);
     if (command == QLatin1String("export") || command == QLatin1String("import"))
@@ -780,10 +800,11 @@ int run(const QStringList &arguments)
         return error(QStringLiteral("'%1' needs a command; see oauthdesk %1 --help").arg(command));
     if (command == QLatin1String("client")) {
         static const QStringList actions = {QStringLiteral("add"), QStringLiteral("list"), QStringLiteral("show"),
-                                            QStringLiteral("remove"), QStringLiteral("rotate-secret"),
-                                            QStringLiteral("enable"), QStringLiteral("disable"), QStringLiteral("export")};
+            QStringLiteral("remove"), QStringLiteral("rotate-secret"), QStringLiteral("enable"),
+            QStringLiteral("disable"), QStringLiteral("export")};
         if (!actions.contains(action))
-            return error(QStringLiteral("unknown client command '%1' (commands: %2)").arg(action, actions.join(QStringLiteral(", "))));
+            return error(QStringLiteral("unknown client command '%1' (commands: %2)")
+                             .arg(action, actions.join(QStringLiteral(", "))));
         return clientCommand(arguments, action);
     }
     if (command == QLatin1String("user"))

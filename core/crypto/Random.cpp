@@ -62,8 +62,8 @@ QByteArray base64Url(const QByteArray &data)
 
 QByteArray fromBase64Url(const QByteArray &data, bool *ok)
 {
-    auto result = QByteArray::fromBase64Encoding(data, QByteArray::Base64UrlEncoding
-                                                           | QByteArray::AbortOnBase64DecodingErrors);
+    auto result
+        = QByteArray::fromBase64Encoding(data, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (ok)
         *ok = result.decodingStatus == QByteArray::Base64DecodingStatus::Ok;
     return result.decoded;
@@ -82,9 +82,8 @@ static QByteArray pbkdf2(const QString &password, const QByteArray &salt, int it
     const QByteArray pw = password.toUtf8();
     QByteArray out(32, Qt::Uninitialized);
     if (PKCS5_PBKDF2_HMAC(pw.constData(), static_cast<int>(pw.size()),
-                          reinterpret_cast<const unsigned char *>(salt.constData()), static_cast<int>(salt.size()),
-                          iterations, EVP_sha256(), static_cast<int>(out.size()),
-                          reinterpret_cast<unsigned char *>(out.data()))
+            reinterpret_cast<const unsigned char *>(salt.constData()), static_cast<int>(salt.size()), iterations,
+            EVP_sha256(), static_cast<int>(out.size()), reinterpret_cast<unsigned char *>(out.data()))
         != 1)
         throw std::runtime_error("PBKDF2 failed");
     return out;

@@ -44,24 +44,42 @@ QByteArray methodName(QHttpServerRequest::Method method)
 QByteArray reasonPhrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 429:
+        return "Too Many Requests";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
 }
 
@@ -129,18 +147,18 @@ oauth::Response HttpServer::dispatch(const oauth::Request &request) const
         QByteArrayList allowed = it->methods;
         if (allowed.contains("GET"))
             allowed.append("HEAD");
-        return oauth::Response::json(405, {{QStringLiteral("error"), QStringLiteral("invalid_request")},
-                                           {QStringLiteral("error_description"),
-                                            QStringLiteral("%1 is not allowed on %2")
-                                                .arg(QString::fromLatin1(request.method), request.path)}})
+        return oauth::Response::json(405,
+            {{QStringLiteral("error"), QStringLiteral("invalid_request")},
+                {QStringLiteral("error_description"),
+                    QStringLiteral("%1 is not allowed on %2").arg(QString::fromLatin1(request.method), request.path)}})
             .withHeader("Allow", allowed.join(", "));
     }
     for (const auto &[prefix, handler] : m_prefixRoutes)
         if (request.path.startsWith(prefix))
             return handler(request);
-    return oauth::Response::json(404, {{QStringLiteral("error"), QStringLiteral("not_found")},
-                                       {QStringLiteral("error_description"),
-                                        QStringLiteral("no endpoint at %1").arg(request.path)}});
+    return oauth::Response::json(404,
+        {{QStringLiteral("error"), QStringLiteral("not_found")},
+            {QStringLiteral("error_description"), QStringLiteral("no endpoint at %1").arg(request.path)}});
 }
 
 QByteArray HttpServer::serialize(const oauth::Response &response, bool headRequest, bool close)
@@ -214,8 +232,8 @@ void HttpServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *s
     Pending pending;
     pending.timer.start();
     pending.socket = socket;
-    pending.bytes = serialize(oauth::Response::json(404, {{QStringLiteral("error"), QStringLiteral("not_found")}}),
-                              false, false);
+    pending.bytes
+        = serialize(oauth::Response::json(404, {{QStringLiteral("error"), QStringLiteral("not_found")}}), false, false);
     pending.entry.method = methodName(request.method());
     pending.entry.path = request.url().path();
     pending.entry.status = 404;
@@ -241,11 +259,11 @@ void HttpServer::flush()
         if (auto ok = m_db->commitBatch(); !ok) {
             qWarning("oauthdesk: commit failed: %s", qPrintable(ok.error().message));
             // Nothing of this batch is on disk, so no response may claim it is.
-            const oauth::Response unavailable =
-                oauth::Response::json(503, {{QStringLiteral("error"), QStringLiteral("temporarily_unavailable")},
-                                            {QStringLiteral("error_description"),
-                                             QString(QStringLiteral("the database could not be written: ") + ok.error().message)}})
-                    .withHeader("Retry-After", "1");
+            const oauth::Response unavailable = oauth::Response::json(503,
+                {{QStringLiteral("error"), QStringLiteral("temporarily_unavailable")},
+                    {QStringLiteral("error_description"),
+                        QString(QStringLiteral("the database could not be written: ")
+                            + ok.error().message)}}).withHeader("Retry-After", "1");
             for (Pending &p : m_pending) {
                 if (p.durable) {
                     p.bytes = serialize(unavailable, false, p.close);
@@ -282,9 +300,9 @@ void HttpServer::persistLog()
     };
     const Status status = m_db->write([&]() -> Status {
         auto q = prepare(m_db->connection(),
-                         QStringLiteral("INSERT INTO request_log (at, method, path, status, duration_us, client_id, "
-                                        "remote, request_headers, request_body, response_headers, response_body) "
-                                        "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+            QStringLiteral("INSERT INTO request_log (at, method, path, status, duration_us, client_id, "
+                           "remote, request_headers, request_body, response_headers, response_body) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
         if (!q)
             return fail(q.error());
         for (const RequestLogEntry &raw : entries) {
@@ -304,7 +322,7 @@ void HttpServer::persistLog()
                 return ok;
         }
         auto trim = prepare(m_db->connection(),
-                            QStringLiteral("DELETE FROM request_log WHERE id <= (SELECT max(id) FROM request_log) - ?"));
+            QStringLiteral("DELETE FROM request_log WHERE id <= (SELECT max(id) FROM request_log) - ?"));
         if (!trim)
             return fail(trim.error());
         trim->addBindValue(KeepRows);

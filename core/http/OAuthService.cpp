@@ -47,12 +47,13 @@ QJsonObject OAuthService::metadata() const
         {QStringLiteral("response_modes_supported"), QJsonArray{QStringLiteral("query")}},
         {QStringLiteral("grant_types_supported"), QJsonArray::fromStringList(m_token->grantTypes())},
         {QStringLiteral("token_endpoint_auth_methods_supported"),
-         QJsonArray{authmethod::Basic, authmethod::Post, authmethod::None}},
+            QJsonArray{authmethod::Basic, authmethod::Post, authmethod::None}},
         {QStringLiteral("revocation_endpoint_auth_methods_supported"),
-         QJsonArray{authmethod::Basic, authmethod::Post, authmethod::None}},
+            QJsonArray{authmethod::Basic, authmethod::Post, authmethod::None}},
         {QStringLiteral("introspection_endpoint_auth_methods_supported"),
-         QJsonArray{authmethod::Basic, authmethod::Post}},
-        {QStringLiteral("code_challenge_methods_supported"), QJsonArray{QStringLiteral("S256"), QStringLiteral("plain")}},
+            QJsonArray{authmethod::Basic, authmethod::Post}},
+        {QStringLiteral("code_challenge_methods_supported"),
+            QJsonArray{QStringLiteral("S256"), QStringLiteral("plain")}},
         {QStringLiteral("scopes_supported"), QJsonArray::fromStringList(m_authorize->knownScopes())},
         {QStringLiteral("authorization_response_iss_parameter_supported"), true},
         {QStringLiteral("service_documentation"), url("/")},
@@ -65,11 +66,12 @@ void OAuthService::install(HttpServer &server)
         return Response::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}}).noStore();
     });
     server.route({"POST"}, QStringLiteral("/oauth/token"), [this](const Request &r) { return m_token->handle(r); });
-    server.route({"POST"}, QStringLiteral("/oauth/revoke"), [this](const Request &r) { return m_revocation->handle(r); });
-    server.route({"POST"}, QStringLiteral("/oauth/introspect"),
-                 [this](const Request &r) { return m_introspection->handle(r); });
+    server.route(
+        {"POST"}, QStringLiteral("/oauth/revoke"), [this](const Request &r) { return m_revocation->handle(r); });
+    server.route(
+        {"POST"}, QStringLiteral("/oauth/introspect"), [this](const Request &r) { return m_introspection->handle(r); });
     server.route({"GET", "POST"}, QStringLiteral("/oauth/authorize"),
-                 [this](const Request &r) { return m_authorize->handle(r); });
+        [this](const Request &r) { return m_authorize->handle(r); });
     server.route({"GET", "POST"}, QStringLiteral("/oauth/authorize/interaction"), [this](const Request &r) {
         return r.method == "POST" ? m_authorize->interaction(r) : m_authorize->showPending(r);
     });

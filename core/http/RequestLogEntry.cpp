@@ -74,7 +74,7 @@ QList<QPair<QByteArray, QByteArray>> redactHeaders(const QList<QPair<QByteArray,
             value = space < 0 ? RequestLogEntry::maskValue(value)
                               : value.left(space + 1) + RequestLogEntry::maskValue(value.mid(space + 1));
         } else if (key.compare("Cookie", Qt::CaseInsensitive) == 0
-                   || key.compare("Set-Cookie", Qt::CaseInsensitive) == 0) {
+            || key.compare("Set-Cookie", Qt::CaseInsensitive) == 0) {
             value = RequestLogEntry::maskValue(value);
         } else if (key.compare("Location", Qt::CaseInsensitive) == 0) {
             const qsizetype q = value.indexOf('?');
@@ -89,11 +89,10 @@ QList<QPair<QByteArray, QByteArray>> redactHeaders(const QList<QPair<QByteArray,
 
 bool RequestLogEntry::isSecretName(const QString &name)
 {
-    static const QStringList names = {
-        QStringLiteral("client_secret"), QStringLiteral("code"),         QStringLiteral("code_verifier"),
-        QStringLiteral("refresh_token"), QStringLiteral("access_token"), QStringLiteral("id_token"),
-        QStringLiteral("token"),         QStringLiteral("password"),     QStringLiteral("device_code"),
-        QStringLiteral("id_token_hint"), QStringLiteral("csrf"),         QStringLiteral("session")};
+    static const QStringList names = {QStringLiteral("client_secret"), QStringLiteral("code"),
+        QStringLiteral("code_verifier"), QStringLiteral("refresh_token"), QStringLiteral("access_token"),
+        QStringLiteral("id_token"), QStringLiteral("token"), QStringLiteral("password"), QStringLiteral("device_code"),
+        QStringLiteral("id_token_hint"), QStringLiteral("csrf"), QStringLiteral("session")};
     return names.contains(name);
 }
 
@@ -127,16 +126,13 @@ QJsonObject RequestLogEntry::toJson() const
         return o;
     };
     return {{QStringLiteral("time"), QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC).toString(Qt::ISODateWithMs)},
-            {QStringLiteral("method"), QString::fromLatin1(method)},
-            {QStringLiteral("path"), path},
-            {QStringLiteral("status"), status},
-            {QStringLiteral("duration_ms"), static_cast<double>(durationUs) / 1000.0},
-            {QStringLiteral("client_id"), clientId.isEmpty() ? QJsonValue() : QJsonValue(clientId)},
-            {QStringLiteral("remote"), remote},
-            {QStringLiteral("request_headers"), headersJson(requestHeaders)},
-            {QStringLiteral("request_body"), QString::fromUtf8(requestBody)},
-            {QStringLiteral("response_headers"), headersJson(responseHeaders)},
-            {QStringLiteral("response_body"), QString::fromUtf8(responseBody)}};
+        {QStringLiteral("method"), QString::fromLatin1(method)}, {QStringLiteral("path"), path},
+        {QStringLiteral("status"), status}, {QStringLiteral("duration_ms"), static_cast<double>(durationUs) / 1000.0},
+        {QStringLiteral("client_id"), clientId.isEmpty() ? QJsonValue() : QJsonValue(clientId)},
+        {QStringLiteral("remote"), remote}, {QStringLiteral("request_headers"), headersJson(requestHeaders)},
+        {QStringLiteral("request_body"), QString::fromUtf8(requestBody)},
+        {QStringLiteral("response_headers"), headersJson(responseHeaders)},
+        {QStringLiteral("response_body"), QString::fromUtf8(responseBody)}};
 }
 
 } // namespace oauthdesk

@@ -13,8 +13,7 @@ namespace oauthdesk {
 ServerHost::ServerHost(std::shared_ptr<Database> db, Config config)
     : m_db(std::move(db))
     , m_config(std::move(config))
-{
-}
+{ }
 
 ServerHost::~ServerHost()
 {
@@ -39,7 +38,8 @@ void ServerHost::start()
         m_db->setBatching(false);
         m_db->releaseThreadConnection();
         m_started = false;
-        Q_EMIT failed(QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
+        Q_EMIT failed(
+            QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
         return;
     }
     m_http->bind(tcp);

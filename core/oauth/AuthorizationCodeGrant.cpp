@@ -42,12 +42,12 @@ std::expected<Grant, OAuthError> AuthorizationCodeGrant::decide(const Client &cl
     // RFC 6749 §4.1.3: redirect_uri is required, and identical, when the authorization request had one.
     const QString redirectUri = request.form.value(QStringLiteral("redirect_uri"));
     if (!record->redirectUri.isEmpty() && redirectUri != record->redirectUri)
-        return std::unexpected(OAuthError::invalidGrant(
-            redirectUri.isEmpty() ? QStringLiteral("redirect_uri is required: the authorization request had one")
-                                  : QStringLiteral("redirect_uri differs from the one in the authorization request")));
+        return std::unexpected(OAuthError::invalidGrant(redirectUri.isEmpty()
+                ? QStringLiteral("redirect_uri is required: the authorization request had one")
+                : QStringLiteral("redirect_uri differs from the one in the authorization request")));
     if (record->redirectUri.isEmpty() && !redirectUri.isEmpty())
-        return std::unexpected(OAuthError::invalidGrant(
-            QStringLiteral("redirect_uri was not part of the authorization request")));
+        return std::unexpected(
+            OAuthError::invalidGrant(QStringLiteral("redirect_uri was not part of the authorization request")));
 
     const QString verifier = request.form.value(QStringLiteral("code_verifier"));
     if (record->codeChallenge.isEmpty()) {
@@ -59,7 +59,8 @@ std::expected<Grant, OAuthError> AuthorizationCodeGrant::decide(const Client &cl
         if (verifier.isEmpty())
             return std::unexpected(OAuthError::invalidGrant(QStringLiteral("code_verifier is required (PKCE)")));
         if (!verifyPkce(verifier, record->codeChallenge, record->codeChallengeMethod))
-            return std::unexpected(OAuthError::invalidGrant(QStringLiteral("code_verifier does not match the code_challenge")));
+            return std::unexpected(
+                OAuthError::invalidGrant(QStringLiteral("code_verifier does not match the code_challenge")));
     }
 
     std::optional<User> user;

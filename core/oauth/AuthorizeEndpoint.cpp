@@ -35,13 +35,12 @@ QString cookieValue(const Request &request, const QString &name)
 
 AuthorizeEndpoint::AuthorizeEndpoint(Context &context)
     : m_context(context)
-{
-}
+{ }
 
 QStringList AuthorizeEndpoint::knownScopes() const
 {
-    QStringList scopes = {QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"),
-                          QStringLiteral("offline_access")};
+    QStringList scopes = {
+        QStringLiteral("openid"), QStringLiteral("profile"), QStringLiteral("email"), QStringLiteral("offline_access")};
     if (auto clients = m_context.clients.list())
         for (const Client &c : *clients)
             scopes.append(c.scopes);
@@ -51,8 +50,8 @@ QStringList AuthorizeEndpoint::knownScopes() const
 
 Response AuthorizeEndpoint::errorPage(int status, const QString &title, const QString &detail) const
 {
-    return Response::html(status, Pages::render(QStringLiteral("error"), {{QStringLiteral("title"), title},
-                                                                           {QStringLiteral("detail"), detail}}));
+    return Response::html(status,
+        Pages::render(QStringLiteral("error"), {{QStringLiteral("title"), title}, {QStringLiteral("detail"), detail}}));
 }
 
 QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QString, QString>> &params) const
@@ -70,15 +69,15 @@ QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QStr
     return out;
 }
 
-Response AuthorizeEndpoint::redirectError(const PendingAuthorization &p, const QString &error,
-                                          const QString &description) const
+Response AuthorizeEndpoint::redirectError(
+    const PendingAuthorization &p, const QString &error, const QString &description) const
 {
     // RFC 6749 §4.1.2.1 with the issuer of RFC 9207 so the client can tell which server answered.
-    Response r = Response::redirect(withParams(p.redirectUri, {{QStringLiteral("error"), error},
-                                                               {QStringLiteral("error_description"), description},
-                                                               {QStringLiteral("state"), p.state},
-                                                               {QStringLiteral("iss"), m_context.issuer}}),
-                                    303);
+    Response r
+        = Response::redirect(withParams(p.redirectUri,
+                                 {{QStringLiteral("error"), error}, {QStringLiteral("error_description"), description},
+                                     {QStringLiteral("state"), p.state}, {QStringLiteral("iss"), m_context.issuer}}),
+            303);
     r.clientId = p.client.clientId;
     return r;
 }
@@ -101,10 +100,10 @@ Response AuthorizeEndpoint::redirectWithCode(const PendingAuthorization &p)
     auto value = m_context.tokens.issue(code);
     if (!value)
         return redirectError(p, QStringLiteral("server_error"), value.error().message);
-    Response r = Response::redirect(withParams(p.redirectUri, {{QStringLiteral("code"), *value},
-                                                               {QStringLiteral("state"), p.state},
-                                                               {QStringLiteral("iss"), m_context.issuer}}),
-                                    303);
+    Response r = Response::redirect(withParams(p.redirectUri,
+                                        {{QStringLiteral("code"), *value}, {QStringLiteral("state"), p.state},
+                                            {QStringLiteral("iss"), m_context.issuer}}),
+        303);
     r.clientId = p.client.clientId;
     return r;
 }
@@ -128,8 +127,8 @@ bool AuthorizeEndpoint::endSession(const Request &request)
 
 bool AuthorizeEndpoint::hasConsent(const QString &clientId, const QString &username, const QString &scope) const
 {
-    auto q = prepare(m_context.db->connection(),
-                     QStringLiteral("SELECT scope FROM consents WHERE client_id=? AND username=?"));
+    auto q = prepare(
+        m_context.db->connection(), QStringLiteral("SELECT scope FROM consents WHERE client_id=? AND username=?"));
     if (!q)
         return false;
     q->addBindValue(clientId);
@@ -143,9 +142,10 @@ void AuthorizeEndpoint::storeConsent(const QString &clientId, const QString &use
 {
     m_context.db->write([&]() -> Status {
         auto q = prepare(m_context.db->connection(),
-                         QStringLiteral("INSERT INTO consents (client_id, username, scope, granted_at) VALUES (?,?,?,?) "
-                                        "ON CONFLICT(client_id, username) DO UPDATE SET scope=excluded.scope, "
-                                        "granted_at=excluded.granted_at"));
+            QStringLiteral(
+                "INSERT INTO consents (client_id, username, scope, granted_at) VALUES (?,?,COALESCE(?, ''),?) "
+                "ON CONFLICT(client_id, username) DO UPDATE SET scope=excluded.scope, "
+                "granted_at=excluded.granted_at"));
         if (!q)
             return fail(q.error());
         q->addBindValue(clientId);
@@ -170,23 +170,23 @@ Response AuthorizeEndpoint::handle(const Request &request)
     const FormParams &params = request.method == "POST" ? request.form : request.query;
     if (request.method == "POST" && !request.isFormEncoded())
         return errorPage(400, QStringLiteral("Invalid request"),
-                         QStringLiteral("A POST authorization request must be application/x-www-form-urlencoded."));
+            QStringLiteral("A POST authorization request must be application/x-www-form-urlencoded."));
 
     // Until client and redirect URI are known to be good, errors are shown here, never redirected (§4.1.2.1).
     const QString clientId = params.value(QStringLiteral("client_id"));
     if (clientId.isEmpty())
         return errorPage(400, QStringLiteral("Missing client_id"),
-                         QStringLiteral("The authorization request has no client_id parameter."));
+            QStringLiteral("The authorization request has no client_id parameter."));
     if (params.count(QStringLiteral("client_id")) > 1 || params.count(QStringLiteral("redirect_uri")) > 1)
         return errorPage(400, QStringLiteral("Invalid request"),
-                         QStringLiteral("client_id or redirect_uri is repeated in the request."));
+            QStringLiteral("client_id or redirect_uri is repeated in the request."));
     const auto client = m_context.clients.find(clientId);
     if (!client)
         return errorPage(400, QStringLiteral("Unknown client"),
-                         QStringLiteral("No client is registered with the id '%1'.").arg(clientId));
+            QStringLiteral("No client is registered with the id '%1'.").arg(clientId));
     if (!client->active)
         return errorPage(400, QStringLiteral("Client disabled"),
-                         QStringLiteral("The client '%1' is disabled in OAuthDesk.").arg(client->name));
+            QStringLiteral("The client '%1' is disabled in OAuthDesk.").arg(client->name));
 
     PendingAuthorization p;
     p.client = *client;
@@ -195,41 +195,43 @@ Response AuthorizeEndpoint::handle(const Request &request)
         // RFC 6749 §3.1.2.3: it may be left out only when exactly one is registered.
         if (client->redirectUris.size() != 1)
             return errorPage(400, QStringLiteral("Missing redirect_uri"),
-                             QStringLiteral("The client '%1' has %2 registered redirect URIs, so the request must name one.")
-                                 .arg(client->name)
-                                 .arg(client->redirectUris.size()));
+                QStringLiteral("The client '%1' has %2 registered redirect URIs, so the request must name one.")
+                    .arg(client->name)
+                    .arg(client->redirectUris.size()));
         p.redirectUri = client->redirectUris.first();
     } else {
         // RFC 9700 §2.1: exact string matching, nothing else.
         if (!client->redirectUris.contains(p.redirectUriParam))
             return errorPage(400, QStringLiteral("Unregistered redirect_uri"),
-                             QStringLiteral("'%1' is not a registered redirect URI of the client '%2'. Registered: %3")
-                                 .arg(p.redirectUriParam, client->name, client->redirectUris.join(QStringLiteral(", "))));
+                QStringLiteral("'%1' is not a registered redirect URI of the client '%2'. Registered: %3")
+                    .arg(p.redirectUriParam, client->name, client->redirectUris.join(QStringLiteral(", "))));
         p.redirectUri = p.redirectUriParam;
     }
     p.state = params.value(QStringLiteral("state"));
 
     // From here on, errors go back to the client.
     if (const QString repeated = params.firstRepeated(); !repeated.isEmpty())
-        return redirectError(p, QStringLiteral("invalid_request"), QStringLiteral("parameter '%1' is repeated").arg(repeated));
+        return redirectError(
+            p, QStringLiteral("invalid_request"), QStringLiteral("parameter '%1' is repeated").arg(repeated));
     const QString responseType = params.value(QStringLiteral("response_type"));
     if (responseType.isEmpty())
         return redirectError(p, QStringLiteral("invalid_request"), QStringLiteral("response_type is missing"));
     if (responseType != QLatin1String("code"))
-        return redirectError(p, QStringLiteral("unsupported_response_type"),
-                             QStringLiteral("only response_type=code is supported"));
+        return redirectError(
+            p, QStringLiteral("unsupported_response_type"), QStringLiteral("only response_type=code is supported"));
     if (!client->allowsGrant(grant::AuthorizationCode))
         return redirectError(p, QStringLiteral("unauthorized_client"),
-                             QStringLiteral("this client may not use the authorization code grant"));
+            QStringLiteral("this client may not use the authorization code grant"));
     if (params.contains(QStringLiteral("request")) || params.contains(QStringLiteral("request_uri")))
-        return redirectError(p, params.contains(QStringLiteral("request")) ? QStringLiteral("request_not_supported")
-                                                                           : QStringLiteral("request_uri_not_supported"),
-                             QStringLiteral("request objects are not supported"));
+        return redirectError(p,
+            params.contains(QStringLiteral("request")) ? QStringLiteral("request_not_supported")
+                                                       : QStringLiteral("request_uri_not_supported"),
+            QStringLiteral("request objects are not supported"));
 
     QStringList scopes = Scopes::split(params.value(QStringLiteral("scope")));
     if (auto bad = Scopes::firstNotAllowed(*client, scopes))
-        return redirectError(p, QStringLiteral("invalid_scope"),
-                             QStringLiteral("scope '%1' is not allowed for this client").arg(*bad));
+        return redirectError(
+            p, QStringLiteral("invalid_scope"), QStringLiteral("scope '%1' is not allowed for this client").arg(*bad));
     if (scopes.isEmpty())
         scopes = client->scopes;
     p.scope = Scopes::join(scopes);
@@ -241,22 +243,22 @@ Response AuthorizeEndpoint::handle(const Request &request)
         if (p.codeChallengeMethod.isEmpty())
             p.codeChallengeMethod = QStringLiteral("plain");
         if (p.codeChallengeMethod != QLatin1String("S256") && p.codeChallengeMethod != QLatin1String("plain"))
-            return redirectError(p, QStringLiteral("invalid_request"),
-                                 QStringLiteral("code_challenge_method must be S256 or plain"));
+            return redirectError(
+                p, QStringLiteral("invalid_request"), QStringLiteral("code_challenge_method must be S256 or plain"));
         if (p.codeChallengeMethod == QLatin1String("plain") && !client->pkceAllowPlain)
             return redirectError(p, QStringLiteral("invalid_request"),
-                                 QStringLiteral("this client must use code_challenge_method=S256"));
+                QStringLiteral("this client must use code_challenge_method=S256"));
         static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9\\-._~]{43,128}$"));
         if (!shape.match(p.codeChallenge).hasMatch())
             return redirectError(p, QStringLiteral("invalid_request"),
-                                 QStringLiteral("code_challenge must be 43 to 128 unreserved characters"));
+                QStringLiteral("code_challenge must be 43 to 128 unreserved characters"));
     } else if (!p.codeChallengeMethod.isEmpty()) {
         return redirectError(p, QStringLiteral("invalid_request"),
-                             QStringLiteral("code_challenge_method was sent without code_challenge"));
+            QStringLiteral("code_challenge_method was sent without code_challenge"));
     } else if (client->requiresPkce()) {
         return redirectError(p, QStringLiteral("invalid_request"),
-                             client->isPublic ? QStringLiteral("PKCE (code_challenge) is required for public clients")
-                                              : QStringLiteral("PKCE (code_challenge) is required for this client"));
+            client->isPublic ? QStringLiteral("PKCE (code_challenge) is required for public clients")
+                             : QStringLiteral("PKCE (code_challenge) is required for this client"));
     }
 
     // OpenID Connect Core §3.1.2.1.
@@ -269,7 +271,8 @@ Response AuthorizeEndpoint::handle(const Request &request)
         bool ok = false;
         const qint64 maxAge = params.value(QStringLiteral("max_age")).toLongLong(&ok);
         if (!ok || maxAge < 0)
-            return redirectError(p, QStringLiteral("invalid_request"), QStringLiteral("max_age must be a whole number"));
+            return redirectError(
+                p, QStringLiteral("invalid_request"), QStringLiteral("max_age must be a whole number"));
         p.maxAge = maxAge;
     }
     p.createdAt = Clock::nowMs();
@@ -278,7 +281,7 @@ Response AuthorizeEndpoint::handle(const Request &request)
     if (!client->autoApproveUser.isEmpty()) {
         if (!m_context.users.find(client->autoApproveUser))
             return redirectError(p, QStringLiteral("server_error"),
-                                 QStringLiteral("the auto-approve user '%1' does not exist").arg(client->autoApproveUser));
+                QStringLiteral("the auto-approve user '%1' does not exist").arg(client->autoApproveUser));
         p.username = client->autoApproveUser;
         p.authTime = Clock::nowSecs();
         return redirectWithCode(p);
@@ -308,7 +311,8 @@ Response AuthorizeEndpoint::continueFlow(PendingAuthorization &p, const Request 
     const bool consented = hasConsent(p.client.clientId, p.username, p.scope);
     if (!consented || p.prompt.contains(QStringLiteral("consent"))) {
         if (p.prompt.contains(QStringLiteral("none")))
-            return redirectError(p, QStringLiteral("consent_required"), QStringLiteral("the user has not consented yet"));
+            return redirectError(
+                p, QStringLiteral("consent_required"), QStringLiteral("the user has not consented yet"));
         expireOld();
         if (p.id.isEmpty()) {
             p.id = crypto::randomToken(128);
@@ -329,14 +333,14 @@ Response AuthorizeEndpoint::interaction(const Request &request)
     auto it = m_pending.find(id);
     if (id.isEmpty() || it == m_pending.end() || Clock::nowMs() - it->createdAt > PendingLifetimeMs)
         return errorPage(400, QStringLiteral("This sign-in has expired"),
-                         QStringLiteral("Go back to the application and start the sign-in again."));
+            QStringLiteral("Go back to the application and start the sign-in again."));
     PendingAuthorization &p = *it;
     // CSRF: the form's token must be the one this pending request was shown with, and the browser's cookie too.
     const QString csrf = request.form.value(QStringLiteral("csrf"));
     if (csrf.isEmpty() || !crypto::constantTimeEquals(csrf.toLatin1(), p.csrf.toLatin1())
         || cookieValue(request, QStringLiteral("oauthdesk_csrf")) != p.csrf)
         return errorPage(403, QStringLiteral("Request refused"),
-                         QStringLiteral("The form's security token did not match. Reload the application and try again."));
+            QStringLiteral("The form's security token did not match. Reload the application and try again."));
 
     const QString step = request.form.value(QStringLiteral("step"));
     // Every POST here answers with a 303, so reloading a page never resubmits a form.
@@ -365,9 +369,9 @@ Response AuthorizeEndpoint::interaction(const Request &request)
         Response r = continueFlow(copy, request, true);
         if (r.status == 200)
             r = Response::redirect(pageUrl, 303); // the consent page, fetched with GET
-        r.withHeader("Set-Cookie", (sessionCookieName() + QLatin1Char('=') + sid
-                                    + QStringLiteral("; Path=/; HttpOnly; SameSite=Lax"))
-                                       .toLatin1());
+        r.withHeader("Set-Cookie",
+            (sessionCookieName() + QLatin1Char('=') + sid + QStringLiteral("; Path=/; HttpOnly; SameSite=Lax"))
+                .toLatin1());
         return r;
     }
     if (step == QLatin1String("consent")) {
@@ -388,7 +392,7 @@ Response AuthorizeEndpoint::showPending(const Request &request) const
     const auto it = m_pending.constFind(request.query.value(QStringLiteral("tx")));
     if (it == m_pending.constEnd() || Clock::nowMs() - it->createdAt > PendingLifetimeMs)
         return errorPage(400, QStringLiteral("This sign-in has expired"),
-                         QStringLiteral("Go back to the application and start the sign-in again."));
+            QStringLiteral("Go back to the application and start the sign-in again."));
     return it->username.isEmpty() ? loginPage(*it, it->error) : consentPage(*it);
 }
 
@@ -402,24 +406,23 @@ Response AuthorizeEndpoint::loginPage(const PendingAuthorization &p, const QStri
             users += QStringLiteral("<li><button type=\"submit\" name=\"pick\" value=\"%1\" class=\"user\">"
                                     "<strong>%2</strong><span>%3</span>%4</button></li>")
                          .arg(Pages::escape(u.username), Pages::escape(name.isEmpty() ? u.username : name),
-                              Pages::escape(email.isEmpty() ? u.username : email),
-                              u.hasPassword() ? QStringLiteral("<em>password</em>") : QString());
+                             Pages::escape(email.isEmpty() ? u.username : email),
+                             u.hasPassword() ? QStringLiteral("<em>password</em>") : QString());
         }
     }
     if (users.isEmpty())
         users = QStringLiteral("<li class=\"empty\">No test users yet. Add one in the OAuthDesk window or with "
                                "<code>oauthdesk user add NAME</code>.</li>");
-    Response r = Response::html(
-        200, Pages::render(QStringLiteral("login"), {{QStringLiteral("client_name"), p.client.name},
-                                                      {QStringLiteral("tx"), p.id},
-                                                      {QStringLiteral("csrf"), p.csrf},
-                                                      {QStringLiteral("login_hint"), p.loginHint},
-                                                      {QStringLiteral("error"), error},
-                                                      {QStringLiteral("error_class"), error.isEmpty() ? QStringLiteral("hidden") : QStringLiteral("error")},
-                                                      {QStringLiteral("users"), users},
-                                                      {QStringLiteral("title"), QStringLiteral("Sign in")}}));
+    Response r = Response::html(200,
+        Pages::render(QStringLiteral("login"),
+            {{QStringLiteral("client_name"), p.client.name}, {QStringLiteral("tx"), p.id},
+                {QStringLiteral("csrf"), p.csrf}, {QStringLiteral("login_hint"), p.loginHint},
+                {QStringLiteral("error"), error},
+                {QStringLiteral("error_class"), error.isEmpty() ? QStringLiteral("hidden") : QStringLiteral("error")},
+                {QStringLiteral("users"), users}, {QStringLiteral("title"), QStringLiteral("Sign in")}}));
     r.withHeader("Set-Cookie",
-                 (QStringLiteral("oauthdesk_csrf=") + p.csrf + QStringLiteral("; Path=/; HttpOnly; SameSite=Strict")).toLatin1());
+        (QStringLiteral("oauthdesk_csrf=") + p.csrf + QStringLiteral("; Path=/; HttpOnly; SameSite=Strict"))
+            .toLatin1());
     r.clientId = p.client.clientId;
     return r;
 }
@@ -438,25 +441,24 @@ Response AuthorizeEndpoint::consentPage(const PendingAuthorization &p) const
                       .arg(Pages::escape(s), Pages::escape(descriptions.value(s)));
     if (scopes.isEmpty())
         scopes = QStringLiteral("<li class=\"empty\">No scopes requested.</li>");
-    Response r = Response::html(
-        200, Pages::render(QStringLiteral("consent"), {{QStringLiteral("client_name"), p.client.name},
-                                                        {QStringLiteral("client_id"), p.client.clientId},
-                                                        {QStringLiteral("username"), p.username},
-                                                        {QStringLiteral("redirect_uri"), p.redirectUri},
-                                                        {QStringLiteral("tx"), p.id},
-                                                        {QStringLiteral("csrf"), p.csrf},
-                                                        {QStringLiteral("scopes"), scopes},
-                                                        {QStringLiteral("title"), QStringLiteral("Allow access?")}}));
+    Response r = Response::html(200,
+        Pages::render(QStringLiteral("consent"),
+            {{QStringLiteral("client_name"), p.client.name}, {QStringLiteral("client_id"), p.client.clientId},
+                {QStringLiteral("username"), p.username}, {QStringLiteral("redirect_uri"), p.redirectUri},
+                {QStringLiteral("tx"), p.id}, {QStringLiteral("csrf"), p.csrf}, {QStringLiteral("scopes"), scopes},
+                {QStringLiteral("title"), QStringLiteral("Allow access?")}}));
     r.withHeader("Set-Cookie",
-                 (QStringLiteral("oauthdesk_csrf=") + p.csrf + QStringLiteral("; Path=/; HttpOnly; SameSite=Strict")).toLatin1());
+        (QStringLiteral("oauthdesk_csrf=") + p.csrf + QStringLiteral("; Path=/; HttpOnly; SameSite=Strict"))
+            .toLatin1());
     r.clientId = p.client.clientId;
     return r;
 }
 
 Response AuthorizeEndpoint::homePage() const
 {
-    return Response::html(200, Pages::render(QStringLiteral("home"), {{QStringLiteral("issuer"), m_context.issuer},
-                                                                      {QStringLiteral("title"), QStringLiteral("OAuthDesk")}}));
+    return Response::html(200,
+        Pages::render(QStringLiteral("home"),
+            {{QStringLiteral("issuer"), m_context.issuer}, {QStringLiteral("title"), QStringLiteral("OAuthDesk")}}));
 }
 
 } // namespace oauthdesk::oauth

@@ -15,7 +15,7 @@ struct PendingAuthorization
     QString id;
     QString csrf;
     Client client;
-    QString redirectUri;      // where to send the answer
+    QString redirectUri; // where to send the answer
     QString redirectUriParam; // as the request gave it (empty when left out), bound to the code
     QString scope;
     QString state;
@@ -27,7 +27,7 @@ struct PendingAuthorization
     std::optional<qint64> maxAge;
     qint64 createdAt = 0;
     QString username; // set once signed in
-    QString error;    // shown on the next rendering of the login page
+    QString error; // shown on the next rendering of the login page
     qint64 authTime = 0;
 };
 
@@ -37,8 +37,8 @@ class AuthorizeEndpoint final
 public:
     explicit AuthorizeEndpoint(Context &context);
 
-    Response handle(const Request &request);       // the authorization request itself
-    Response interaction(const Request &request);  // POST /oauth/authorize/interaction: login, consent
+    Response handle(const Request &request); // the authorization request itself
+    Response interaction(const Request &request); // POST /oauth/authorize/interaction: login, consent
     Response showPending(const Request &request) const; // GET of the same: the page for the current step
     Response homePage() const;
     QStringList knownScopes() const;

@@ -8,8 +8,7 @@ namespace oauthdesk::oauth {
 
 BearerGuard::BearerGuard(Context &context)
     : m_context(context)
-{
-}
+{ }
 
 Response BearerGuard::challenge(int status, const QString &error, const QString &description, const QString &scope)
 {
@@ -41,14 +40,15 @@ std::expected<TokenRecord, Response> BearerGuard::authorise(const Request &reque
     QString token;
     const QByteArray authorization = request.header("Authorization");
     if (request.headerCount("Authorization") > 1)
-        return std::unexpected(challenge(400, QStringLiteral("invalid_request"),
-                                         QStringLiteral("more than one Authorization header")));
+        return std::unexpected(
+            challenge(400, QStringLiteral("invalid_request"), QStringLiteral("more than one Authorization header")));
     if (!authorization.isEmpty()) {
         if (authorization.size() > 7 && authorization.left(7).compare("Bearer ", Qt::CaseInsensitive) == 0) {
             token = QString::fromLatin1(authorization.mid(7).trimmed());
             found << QStringLiteral("the Authorization header");
         } else {
-            return std::unexpected(challenge(401, {}, QStringLiteral("the Authorization header is not a Bearer token")));
+            return std::unexpected(
+                challenge(401, {}, QStringLiteral("the Authorization header is not a Bearer token")));
         }
     }
     // RFC 6750 §2.2: a form body may carry it, on a request that is not GET.
@@ -63,28 +63,27 @@ std::expected<TokenRecord, Response> BearerGuard::authorise(const Request &reque
         // RFC 6750 §2.3 is off by default: URLs end up in logs and Referer headers.
         if (!m_context.config.allowQueryStringTokens)
             return std::unexpected(challenge(400, QStringLiteral("invalid_request"),
-                                             QStringLiteral("access_token in the query string is disabled; send an "
-                                                            "Authorization: Bearer header")));
+                QStringLiteral("access_token in the query string is disabled; send an "
+                               "Authorization: Bearer header")));
         token = request.query.value(QStringLiteral("access_token"));
         found << QStringLiteral("the query string");
     }
     // RFC 6750 §2: a client MUST NOT use more than one method to send the token.
     if (found.size() > 1)
         return std::unexpected(challenge(400, QStringLiteral("invalid_request"),
-                                         QStringLiteral("the token was sent in %1").arg(found.join(QStringLiteral(" and ")))));
+            QStringLiteral("the token was sent in %1").arg(found.join(QStringLiteral(" and ")))));
     if (found.isEmpty() || token.isEmpty())
         return std::unexpected(challenge(401, {}, QStringLiteral("an access token is required")));
 
     auto record = findLiveAccessToken(m_context, token);
     if (!record)
-        return std::unexpected(challenge(401, QStringLiteral("invalid_token"),
-                                         QStringLiteral("the access token is unknown, expired or revoked")));
+        return std::unexpected(challenge(
+            401, QStringLiteral("invalid_token"), QStringLiteral("the access token is unknown, expired or revoked")));
     const QStringList granted = Scopes::split(record->scope);
     if (!Scopes::isSubset(requiredScopes, granted))
         return std::unexpected(challenge(403, QStringLiteral("insufficient_scope"),
-                                         QStringLiteral("this resource needs the scope '%1'")
-                                             .arg(Scopes::join(requiredScopes)),
-                                         Scopes::join(requiredScopes)));
+            QStringLiteral("this resource needs the scope '%1'").arg(Scopes::join(requiredScopes)),
+            Scopes::join(requiredScopes)));
     return *record;
 }
 
@@ -100,9 +99,8 @@ Response BearerGuard::handleApi(const Request &request)
     if (!record)
         return record.error();
 
-    QJsonObject body{{QStringLiteral("client_id"), record->clientId},
-                     {QStringLiteral("scope"), record->scope},
-                     {QStringLiteral("exp"), record->expiresAt / 1000}};
+    QJsonObject body{{QStringLiteral("client_id"), record->clientId}, {QStringLiteral("scope"), record->scope},
+        {QStringLiteral("exp"), record->expiresAt / 1000}};
     if (!record->username.isEmpty()) {
         if (auto user = m_context.users.find(record->username)) {
             body.insert(QStringLiteral("sub"), user->sub);

@@ -18,8 +18,7 @@ public:
     // GET /api/me and the other /api/* examples.
     Response handleApi(const Request &request);
 
-    static Response challenge(int status, const QString &error, const QString &description,
-                              const QString &scope = {});
+    static Response challenge(int status, const QString &error, const QString &description, const QString &scope = {});
 
 private:
     Context &m_context;

@@ -6,8 +6,7 @@ namespace oauthdesk::oauth {
 
 ClientAuthenticator::ClientAuthenticator(Context &context)
     : m_context(context)
-{
-}
+{ }
 
 std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Request &request, bool allowPublic) const
 {
@@ -16,6 +15,7 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     const bool postSecret = request.form.contains(QStringLiteral("client_secret"));
     QString clientId;
     QString secret;
+    QString rawSecret; // as sent, for clients that skip (part of) the form-encoding of Appendix B
 
     if (!authorization.isEmpty() && !basic)
         return std::unexpected(OAuthError::invalidClient(
@@ -33,6 +33,7 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
         // RFC 6749 §2.3.1 and Appendix B: both parts are form-urlencoded before Basic encoding.
         clientId = FormParams::decodeComponent(decoded.left(colon));
         secret = FormParams::decodeComponent(decoded.mid(colon + 1));
+        rawSecret = QString::fromUtf8(decoded.mid(colon + 1));
         const QString bodyId = request.form.value(QStringLiteral("client_id"));
         if (!bodyId.isEmpty() && bodyId != clientId)
             return std::unexpected(
@@ -40,15 +41,21 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     } else {
         clientId = request.form.value(QStringLiteral("client_id"));
         secret = request.form.value(QStringLiteral("client_secret"));
+        // QUrlQuery-based clients (QtNetworkAuth among them) send '+' unencoded, meaning a plus sign.
+        for (const QByteArray &piece : request.body.split('&'))
+            if (piece.startsWith("client_secret="))
+                rawSecret = QString::fromUtf8(QByteArray::fromPercentEncoding(piece.mid(14)));
         if (clientId.isEmpty())
-            return std::unexpected(OAuthError::invalidClient(QStringLiteral("no client authentication was given"), false));
+            return std::unexpected(
+                OAuthError::invalidClient(QStringLiteral("no client authentication was given"), false));
     }
 
     const auto client = m_context.clients.find(clientId);
     if (!client)
         return std::unexpected(OAuthError::invalidClient(QStringLiteral("unknown client '%1'").arg(clientId), basic));
     if (!client->active)
-        return std::unexpected(OAuthError::invalidClient(QStringLiteral("client '%1' is disabled").arg(clientId), basic));
+        return std::unexpected(
+            OAuthError::invalidClient(QStringLiteral("client '%1' is disabled").arg(clientId), basic));
 
     if (client->isPublic) {
         if (basic || postSecret)
@@ -67,7 +74,12 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     if (client->authMethodPinned && client->authMethod != used)
         return std::unexpected(OAuthError::invalidClient(
             QStringLiteral("client '%1' must authenticate with %2").arg(clientId, client->authMethod), basic));
-    if (!crypto::constantTimeEquals(secret.toUtf8(), client->secret.toUtf8()))
+    // Many client libraries send the secret without the form-encoding; a secret with '+' or '%' would then
+    // never match after decoding, so the bytes as sent are accepted too.
+    const bool matches = crypto::constantTimeEquals(secret.toUtf8(), client->secret.toUtf8())
+        || (!rawSecret.isEmpty() && rawSecret != secret
+            && crypto::constantTimeEquals(rawSecret.toUtf8(), client->secret.toUtf8()));
+    if (!matches)
         return std::unexpected(OAuthError::invalidClient(QStringLiteral("wrong client secret"), basic));
     return *client;
 }

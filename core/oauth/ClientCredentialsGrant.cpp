@@ -12,7 +12,8 @@ std::expected<Grant, OAuthError> ClientCredentialsGrant::decide(const Client &cl
             OAuthError::unauthorizedClient(QStringLiteral("client_credentials is for confidential clients only")));
     QStringList scopes = Scopes::split(request.form.value(QStringLiteral("scope")));
     if (auto bad = Scopes::firstNotAllowed(client, scopes))
-        return std::unexpected(OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
+        return std::unexpected(
+            OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
     if (scopes.isEmpty())
         scopes = client.scopes;
     Grant grant;
@@ -28,12 +29,15 @@ std::expected<Grant, OAuthError> PasswordGrant::decide(const Client &client, con
     if (username.isEmpty() || !request.form.contains(QStringLiteral("password")))
         return std::unexpected(OAuthError::invalidRequest(QStringLiteral("username and password are required")));
     auto user = m_context.users.find(username);
-    if (!user || (user->hasPassword()
-                  && !m_context.users.checkPassword(username, request.form.value(QStringLiteral("password"))).value_or(false)))
+    if (!user
+        || (user->hasPassword()
+            && !m_context.users.checkPassword(username, request.form.value(QStringLiteral("password")))
+                    .value_or(false)))
         return std::unexpected(OAuthError::invalidGrant(QStringLiteral("wrong username or password")));
     QStringList scopes = Scopes::split(request.form.value(QStringLiteral("scope")));
     if (auto bad = Scopes::firstNotAllowed(client, scopes))
-        return std::unexpected(OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
+        return std::unexpected(
+            OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
     if (scopes.isEmpty())
         scopes = client.scopes;
     Grant grant;

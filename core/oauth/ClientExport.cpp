@@ -32,38 +32,44 @@ QString scopeOf(const Client &c)
 QString curl(const Client &c, const QString &issuer)
 {
     const QString token = issuer + QStringLiteral("/oauth/token");
-    const QString auth = c.isPublic ? QString() : QStringLiteral(" \\\n  -u ") + shellQuote(c.clientId + QLatin1Char(':') + c.secret);
+    const QString auth
+        = c.isPublic ? QString() : QStringLiteral(" \\\n  -u ") + shellQuote(c.clientId + QLatin1Char(':') + c.secret);
     const QString publicId = c.isPublic ? QStringLiteral(" \\\n  -d client_id=") + shellQuote(c.clientId) : QString();
     QString out = QStringLiteral("# %1 (%2)\n# Issuer: %3\n\n").arg(c.name, c.clientId, issuer);
     if (c.allowsGrant(grant::ClientCredentials))
-        out += QStringLiteral("# client_credentials\ncurl -s %1%2 \\\n  -d grant_type=client_credentials -d scope=%3\n\n")
+        out += QStringLiteral(
+            "# client_credentials\ncurl -s %1%2 \\\n  -d grant_type=client_credentials -d scope=%3\n\n")
                    .arg(shellQuote(token), auth, shellQuote(c.scopes.join(QLatin1Char(' '))));
     if (c.allowsGrant(grant::AuthorizationCode)) {
         const QString redirect = c.redirectUris.value(0);
-        out += QStringLiteral("# authorization_code with PKCE: open this URL in a browser (verifier below)\n"
-                              "VERIFIER=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')\n"
-                              "CHALLENGE=$(printf %s \"$VERIFIER\" | openssl dgst -sha256 -binary | basenc --base64url | tr -d '=')\n"
-                              "echo \"%1/oauth/authorize?response_type=code&client_id=%2&redirect_uri=%3&scope=%4"
-                              "&state=xyz&code_challenge=$CHALLENGE&code_challenge_method=S256\"\n"
-                              "# then, with the code from the redirect:\n"
-                              "curl -s %5%6%7 \\\n  -d grant_type=authorization_code -d code=\"$CODE\" \\\n"
-                              "  --data-urlencode redirect_uri=%8 -d code_verifier=\"$VERIFIER\"\n\n")
+        out += QStringLiteral(
+            "# authorization_code with PKCE: open this URL in a browser (verifier below)\n"
+            "VERIFIER=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=')\n"
+            "CHALLENGE=$(printf %s \"$VERIFIER\" | openssl dgst -sha256 -binary | basenc --base64url | tr -d '=')\n"
+            "echo \"%1/oauth/authorize?response_type=code&client_id=%2&redirect_uri=%3&scope=%4"
+            "&state=xyz&code_challenge=$CHALLENGE&code_challenge_method=S256\"\n"
+            "# then, with the code from the redirect:\n"
+            "curl -s %5%6%7 \\\n  -d grant_type=authorization_code -d code=\"$CODE\" \\\n"
+            "  --data-urlencode redirect_uri=%8 -d code_verifier=\"$VERIFIER\"\n\n")
                    .arg(issuer, QString::fromLatin1(QUrl::toPercentEncoding(c.clientId)),
-                        QString::fromLatin1(QUrl::toPercentEncoding(redirect)),
-                        QString::fromLatin1(QUrl::toPercentEncoding(scopeOf(c))), shellQuote(token), auth, publicId,
-                        shellQuote(redirect));
+                       QString::fromLatin1(QUrl::toPercentEncoding(redirect)),
+                       QString::fromLatin1(QUrl::toPercentEncoding(scopeOf(c))), shellQuote(token), auth, publicId,
+                       shellQuote(redirect));
     }
     if (c.allowsGrant(grant::RefreshToken))
-        out += QStringLiteral("# refresh_token\ncurl -s %1%2%3 \\\n  -d grant_type=refresh_token -d refresh_token=\"$REFRESH_TOKEN\"\n\n")
+        out += QStringLiteral(
+            "# refresh_token\ncurl -s %1%2%3 \\\n  -d grant_type=refresh_token -d refresh_token=\"$REFRESH_TOKEN\"\n\n")
                    .arg(shellQuote(token), auth, publicId);
     if (c.allowsGrant(grant::Password))
-        out += QStringLiteral("# password (legacy)\ncurl -s %1%2%3 \\\n  -d grant_type=password -d username=alice -d password=\"\"\n\n")
+        out += QStringLiteral(
+            "# password (legacy)\ncurl -s %1%2%3 \\\n  -d grant_type=password -d username=alice -d password=\"\"\n\n")
                    .arg(shellQuote(token), auth, publicId);
     if (c.allowsGrant(grant::DeviceCode))
         out += QStringLiteral("# device authorization\ncurl -s %1%2%3 -d scope=%4\n\n")
                    .arg(shellQuote(issuer + QStringLiteral("/oauth/device_authorization")), auth, publicId,
-                        shellQuote(scopeOf(c)));
-    out += QStringLiteral("# call the example API with the access token\ncurl -s -H \"Authorization: Bearer $ACCESS_TOKEN\" %1\n")
+                       shellQuote(scopeOf(c)));
+    out += QStringLiteral(
+        "# call the example API with the access token\ncurl -s -H \"Authorization: Bearer $ACCESS_TOKEN\" %1\n")
                .arg(shellQuote(issuer + QStringLiteral("/api/me")));
     return out;
 }
@@ -72,9 +78,8 @@ QString curl(const Client &c, const QString &issuer)
 
 QStringList ClientExport::formats()
 {
-    return {QStringLiteral("json"),          QStringLiteral("env"),    QStringLiteral("curl"),
-            QStringLiteral("openid-client"), QStringLiteral("spring"), QStringLiteral("authlib"),
-            QStringLiteral("qt")};
+    return {QStringLiteral("json"), QStringLiteral("env"), QStringLiteral("curl"), QStringLiteral("openid-client"),
+        QStringLiteral("spring"), QStringLiteral("authlib"), QStringLiteral("qt")};
 }
 
 QString ClientExport::formatTitle(const QString &format)
@@ -129,7 +134,8 @@ QString ClientExport::render(const Client &c, const QString &issuer, const QStri
         return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
     }
     if (format == QLatin1String("env")) {
-        QString out = QStringLiteral("OAUTH_ISSUER=%1\nOAUTH_CLIENT_ID=%2\n").arg(envQuote(issuer), envQuote(c.clientId));
+        QString out
+            = QStringLiteral("OAUTH_ISSUER=%1\nOAUTH_CLIENT_ID=%2\n").arg(envQuote(issuer), envQuote(c.clientId));
         if (!c.isPublic)
             out += QStringLiteral("OAUTH_CLIENT_SECRET=%1\n").arg(envQuote(secret));
         out += QStringLiteral("OAUTH_REDIRECT_URI=%1\nOAUTH_SCOPES=%2\n").arg(envQuote(redirect), envQuote(scopeOf(c)));
@@ -139,27 +145,28 @@ QString ClientExport::render(const Client &c, const QString &issuer, const QStri
         return curl(c, issuer);
     if (format == QLatin1String("openid-client")) {
         return QStringLiteral(
-                   "// npm install openid-client@6\n"
-                   "import * as client from 'openid-client';\n\n"
-                   "const config = await client.discovery(\n"
-                   "  new URL('%1'),\n"
-                   "  '%2',\n"
-                   "  %3,\n"
-                   "  undefined,\n"
-                   "  { execute: [client.allowInsecureRequests] }, // OAuthDesk serves plain http on 127.0.0.1\n"
-                   ");\n\n"
-                   "const codeVerifier = client.randomPKCECodeVerifier();\n"
-                   "const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);\n"
-                   "const authUrl = client.buildAuthorizationUrl(config, {\n"
-                   "  redirect_uri: '%4',\n"
-                   "  scope: '%5',\n"
-                   "  code_challenge: codeChallenge,\n"
-                   "  code_challenge_method: 'S256',\n"
-                   "});\n"
-                   "// after the redirect back to your app:\n"
-                   "// const tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: codeVerifier });\n")
+            "// npm install openid-client@6\n"
+            "import * as client from 'openid-client';\n\n"
+            "const config = await client.discovery(\n"
+            "  new URL('%1'),\n"
+            "  '%2',\n"
+            "  %3,\n"
+            "  undefined,\n"
+            "  { execute: [client.allowInsecureRequests] }, // OAuthDesk serves plain http on 127.0.0.1\n"
+            ");\n\n"
+            "const codeVerifier = client.randomPKCECodeVerifier();\n"
+            "const codeChallenge = await client.calculatePKCECodeChallenge(codeVerifier);\n"
+            "const authUrl = client.buildAuthorizationUrl(config, {\n"
+            "  redirect_uri: '%4',\n"
+            "  scope: '%5',\n"
+            "  code_challenge: codeChallenge,\n"
+            "  code_challenge_method: 'S256',\n"
+            "});\n"
+            "// after the redirect back to your app:\n"
+            "// const tokens = await client.authorizationCodeGrant(config, currentUrl, { pkceCodeVerifier: "
+            "codeVerifier });\n")
             .arg(issuer, c.clientId, c.isPublic ? QStringLiteral("undefined") : QStringLiteral("'%1'").arg(secret),
-                 redirect, scopeOf(c));
+                redirect, scopeOf(c));
     }
     if (format == QLatin1String("spring")) {
         return QStringLiteral("spring:\n"
@@ -177,28 +184,29 @@ QString ClientExport::render(const Client &c, const QString &issuer, const QStri
                               "        provider:\n"
                               "          oauthdesk:\n"
                               "            issuer-uri: \"%6\"\n")
-            .arg(c.clientId,
-                 c.isPublic ? QString() : QStringLiteral("            client-secret: \"%1\"\n").arg(secret),
-                 c.authMethod, redirect.isEmpty() ? QStringLiteral("{baseUrl}/login/oauth2/code/{registrationId}") : redirect,
-                 scopeOf(c).split(QLatin1Char(' ')).join(QStringLiteral(", ")), issuer);
+            .arg(c.clientId, c.isPublic ? QString() : QStringLiteral("            client-secret: \"%1\"\n").arg(secret),
+                c.authMethod,
+                redirect.isEmpty() ? QStringLiteral("{baseUrl}/login/oauth2/code/{registrationId}") : redirect,
+                scopeOf(c).split(QLatin1Char(' ')).join(QStringLiteral(", ")), issuer);
     }
     if (format == QLatin1String("authlib")) {
-        return QStringLiteral("# pip install authlib requests\n"
-                              "from authlib.integrations.requests_client import OAuth2Session\n\n"
-                              "client = OAuth2Session(\n"
-                              "    client_id=%1,\n"
-                              "    client_secret=%2,\n"
-                              "    scope=%3,\n"
-                              "    redirect_uri=%4,\n"
-                              "    code_challenge_method='S256',\n"
-                              ")\n"
-                              "uri, state = client.create_authorization_url(%5, code_verifier=VERIFIER)\n"
-                              "# after the redirect back to your app:\n"
-                              "# token = client.fetch_token(%6, authorization_response=callback_url, code_verifier=VERIFIER)\n")
+        return QStringLiteral(
+            "# pip install authlib requests\n"
+            "from authlib.integrations.requests_client import OAuth2Session\n\n"
+            "client = OAuth2Session(\n"
+            "    client_id=%1,\n"
+            "    client_secret=%2,\n"
+            "    scope=%3,\n"
+            "    redirect_uri=%4,\n"
+            "    code_challenge_method='S256',\n"
+            ")\n"
+            "uri, state = client.create_authorization_url(%5, code_verifier=VERIFIER)\n"
+            "# after the redirect back to your app:\n"
+            "# token = client.fetch_token(%6, authorization_response=callback_url, code_verifier=VERIFIER)\n")
             .arg(QStringLiteral("'%1'").arg(c.clientId),
-                 c.isPublic ? QStringLiteral("None") : QStringLiteral("'%1'").arg(secret),
-                 QStringLiteral("'%1'").arg(scopeOf(c)), QStringLiteral("'%1'").arg(redirect),
-                 QStringLiteral("'%1/oauth/authorize'").arg(issuer), QStringLiteral("'%1/oauth/token'").arg(issuer));
+                c.isPublic ? QStringLiteral("None") : QStringLiteral("'%1'").arg(secret),
+                QStringLiteral("'%1'").arg(scopeOf(c)), QStringLiteral("'%1'").arg(redirect),
+                QStringLiteral("'%1/oauth/authorize'").arg(issuer), QStringLiteral("'%1/oauth/token'").arg(issuer));
     }
     if (format == QLatin1String("qt")) {
         return QStringLiteral("// find_package(Qt6 REQUIRED COMPONENTS NetworkAuth)\n"
@@ -218,8 +226,10 @@ QString ClientExport::render(const Client &c, const QString &issuer, const QStri
                               "connect(flow, &QAbstractOAuth::granted, this, [flow] { qDebug() << flow->token(); });\n"
                               "flow->grant();\n")
             .arg(issuer, c.clientId,
-                 c.isPublic ? QString() : QStringLiteral("flow->setClientIdentifierSharedKey(QStringLiteral(\"%1\"));\n").arg(secret),
-                 scopeOf(c), QString::number(QUrl(redirect).port(8080)));
+                c.isPublic
+                    ? QString()
+                    : QStringLiteral("flow->setClientIdentifierSharedKey(QStringLiteral(\"%1\"));\n").arg(secret),
+                scopeOf(c), QString::number(QUrl(redirect).port(8080)));
     }
     return {};
 }

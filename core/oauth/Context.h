@@ -24,10 +24,10 @@ struct Context
 
     // OpenID Connect hooks: set by the OIDC provider when it is installed.
     std::function<QString(const Client &, const User &, const QString &scope, const QString &nonce, qint64 authTime,
-                          const QString &accessToken)>
+        const QString &accessToken)>
         makeIdToken;
     std::function<QString(const Client &, TokenRecord &record)> makeJwtAccessToken; // sets record.jti
-    std::function<std::optional<QString>(const QString &jwt)> jtiOfJwt;              // verified JWT -> jti
+    std::function<std::optional<QString>(const QString &jwt)> jtiOfJwt; // verified JWT -> jti
 
     Context(std::shared_ptr<Database> database, Config cfg, QString iss)
         : db(database)
@@ -36,10 +36,12 @@ struct Context
         , clients(database)
         , users(database)
         , tokens(database)
-    {
-    }
+    { }
 
-    int accessTtl(const Client &c) const { return c.accessTokenTtl > 0 ? c.accessTokenTtl : config.lifetimes.accessSecs; }
+    int accessTtl(const Client &c) const
+    {
+        return c.accessTokenTtl > 0 ? c.accessTokenTtl : config.lifetimes.accessSecs;
+    }
     int refreshTtl(const Client &c) const
     {
         return c.refreshTokenTtl > 0 ? c.refreshTokenTtl : config.lifetimes.refreshSecs;

@@ -14,8 +14,7 @@ class GrantHandler
 public:
     explicit GrantHandler(Context &context)
         : m_context(context)
-    {
-    }
+    { }
     virtual ~GrantHandler() = default;
     GrantHandler(const GrantHandler &) = delete;
     GrantHandler &operator=(const GrantHandler &) = delete;

@@ -118,8 +118,8 @@ Response Response::html(int status, const QString &page)
     r.headers.append(QPair<QByteArray, QByteArray>("Content-Type", "text/html; charset=utf-8"));
     // The pages are never framed (clickjacking) and never cached.
     r.headers.append(QPair<QByteArray, QByteArray>("X-Frame-Options", "DENY"));
-    r.headers.append(QPair<QByteArray, QByteArray>(
-        "Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"));
+    r.headers.append(QPair<QByteArray, QByteArray>("Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"));
     r.headers.append(QPair<QByteArray, QByteArray>("Cache-Control", "no-store"));
     r.headers.append(QPair<QByteArray, QByteArray>("Referrer-Policy", "no-referrer"));
     return r;

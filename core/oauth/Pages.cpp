@@ -31,7 +31,8 @@ static QString loadPage(const QString &name)
 
 QString Pages::render(const QString &name, const QHash<QString, QString> &values)
 {
-    const QString page = QString(loadPage(QStringLiteral("layout"))).replace(QLatin1String("{{{content}}}"), loadPage(name));
+    const QString page
+        = QString(loadPage(QStringLiteral("layout"))).replace(QLatin1String("{{{content}}}"), loadPage(name));
     // One pass over the template: substituted values are never scanned again for placeholders.
     static const QRegularExpression placeholder(QStringLiteral("\\{\\{\\{([a-z_]+)\\}\\}\\}|\\{\\{([a-z_]+)\\}\\}"));
     QString out;

@@ -35,8 +35,7 @@ TokenEndpoint::TokenEndpoint(Context &context)
     : m_context(context)
     , m_authenticator(context)
     , m_issuer(context)
-{
-}
+{ }
 
 void TokenEndpoint::addGrant(std::unique_ptr<GrantHandler> handler)
 {
@@ -68,7 +67,7 @@ Response TokenEndpoint::handle(const Request &request)
                        .toResponse();
     } else if (!client->allowsGrant(grantType)) {
         response = OAuthError::unauthorizedClient(
-                       QStringLiteral("client '%1' may not use the %2 grant").arg(client->clientId, grantType))
+            QStringLiteral("client '%1' may not use the %2 grant").arg(client->clientId, grantType))
                        .toResponse();
     } else {
         auto grant = m_grants.value(grantType)->decide(*client, request);
@@ -95,8 +94,7 @@ Response TokenEndpoint::handle(const Request &request)
 RevocationEndpoint::RevocationEndpoint(Context &context)
     : m_context(context)
     , m_authenticator(context)
-{
-}
+{ }
 
 Response RevocationEndpoint::handle(const Request &request)
 {
@@ -134,8 +132,8 @@ Response RevocationEndpoint::handle(const Request &request)
     if (!record)
         return ok;
     if (record->clientId != client->clientId) {
-        Response refused =
-            OAuthError::unauthorizedClient(QStringLiteral("the token was not issued to this client")).toResponse();
+        Response refused
+            = OAuthError::unauthorizedClient(QStringLiteral("the token was not issued to this client")).toResponse();
         refused.clientId = client->clientId;
         return refused;
     }
@@ -150,8 +148,7 @@ Response RevocationEndpoint::handle(const Request &request)
 IntrospectionEndpoint::IntrospectionEndpoint(Context &context)
     : m_context(context)
     , m_authenticator(context)
-{
-}
+{ }
 
 Response IntrospectionEndpoint::handle(const Request &request)
 {
@@ -179,15 +176,11 @@ Response IntrospectionEndpoint::handle(const Request &request)
         // RFC 7662 §2.2: nothing about an inactive token is disclosed.
         response = Response::json(200, {{QStringLiteral("active"), false}}).noStore();
     } else {
-        QJsonObject body{{QStringLiteral("active"), true},
-                         {QStringLiteral("scope"), record->scope},
-                         {QStringLiteral("client_id"), record->clientId},
-                         {QStringLiteral("exp"), record->expiresAt / 1000},
-                         {QStringLiteral("iat"), record->issuedAt / 1000},
-                         {QStringLiteral("iss"), m_context.issuer},
-                         {QStringLiteral("token_type"),
-                          record->kind == TokenKind::AccessToken ? QStringLiteral("Bearer")
-                                                                 : QStringLiteral("refresh_token")}};
+        QJsonObject body{{QStringLiteral("active"), true}, {QStringLiteral("scope"), record->scope},
+            {QStringLiteral("client_id"), record->clientId}, {QStringLiteral("exp"), record->expiresAt / 1000},
+            {QStringLiteral("iat"), record->issuedAt / 1000}, {QStringLiteral("iss"), m_context.issuer},
+            {QStringLiteral("token_type"),
+                record->kind == TokenKind::AccessToken ? QStringLiteral("Bearer") : QStringLiteral("refresh_token")}};
         if (!record->username.isEmpty()) {
             body.insert(QStringLiteral("username"), record->username);
             if (auto user = m_context.users.find(record->username))

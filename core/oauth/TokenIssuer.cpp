@@ -7,8 +7,7 @@ namespace oauthdesk::oauth {
 
 TokenIssuer::TokenIssuer(Context &context)
     : m_context(context)
-{
-}
+{ }
 
 std::expected<QJsonObject, OAuthError> TokenIssuer::issue(const Grant &grant)
 {
@@ -40,9 +39,8 @@ std::expected<QJsonObject, OAuthError> TokenIssuer::issue(const Grant &grant)
     }
 
     QJsonObject body{{QStringLiteral("access_token"), accessValue},
-                     {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                     {QStringLiteral("expires_in"), accessTtl},
-                     {QStringLiteral("scope"), grant.scope}};
+        {QStringLiteral("token_type"), QStringLiteral("Bearer")}, {QStringLiteral("expires_in"), accessTtl},
+        {QStringLiteral("scope"), grant.scope}};
 
     if (grant.withRefresh) {
         TokenRecord refresh;
@@ -60,8 +58,8 @@ std::expected<QJsonObject, OAuthError> TokenIssuer::issue(const Grant &grant)
     }
 
     if (grant.user && Scopes::split(grant.scope).contains(QStringLiteral("openid")) && m_context.makeIdToken) {
-        const QString idToken =
-            m_context.makeIdToken(grant.client, *grant.user, grant.scope, grant.nonce, grant.authTime, accessValue);
+        const QString idToken
+            = m_context.makeIdToken(grant.client, *grant.user, grant.scope, grant.nonce, grant.authTime, accessValue);
         if (idToken.isEmpty())
             return std::unexpected(OAuthError::serverError(QStringLiteral("the ID token could not be signed")));
         body.insert(QStringLiteral("id_token"), idToken);

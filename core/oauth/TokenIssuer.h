@@ -14,9 +14,9 @@ struct Grant
     Client client;
     std::optional<User> user;
     QString scope;
-    QString grantId;        // the family: the code's, or the refresh token's
+    QString grantId; // the family: the code's, or the refresh token's
     bool withRefresh = false;
-    QString nonce;          // OpenID Connect
+    QString nonce; // OpenID Connect
     qint64 authTime = 0;
 };
 

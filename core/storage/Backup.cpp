@@ -103,16 +103,14 @@ Result<QJsonObject> Backup::exportAll(ClientStore &clients, UserStore &users)
     }
     QJsonArray userArray;
     for (const User &u : *userList) {
-        QJsonObject o{{QStringLiteral("username"), u.username},
-                      {QStringLiteral("sub"), u.sub},
-                      {QStringLiteral("claims"), u.claims}};
+        QJsonObject o{{QStringLiteral("username"), u.username}, {QStringLiteral("sub"), u.sub},
+            {QStringLiteral("claims"), u.claims}};
         if (u.hasPassword())
             o.insert(QStringLiteral("password_hash"), u.passwordHash);
         userArray.append(o);
     }
-    return QJsonObject{{QStringLiteral("oauthdesk_export"), 1},
-                       {QStringLiteral("clients"), clientArray},
-                       {QStringLiteral("users"), userArray}};
+    return QJsonObject{{QStringLiteral("oauthdesk_export"), 1}, {QStringLiteral("clients"), clientArray},
+        {QStringLiteral("users"), userArray}};
 }
 
 Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QByteArray &json, OnConflict policy)
@@ -120,9 +118,8 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return fail(Error::invalid(QStringLiteral("not valid JSON at offset %1: %2")
-                                       .arg(parseError.offset)
-                                       .arg(parseError.errorString())));
+        return fail(Error::invalid(
+            QStringLiteral("not valid JSON at offset %1: %2").arg(parseError.offset).arg(parseError.errorString())));
     if (!doc.isObject())
         return fail(Error::invalid(QStringLiteral("the file must hold a JSON object with 'clients' and 'users'")));
     const QJsonObject root = doc.object();
@@ -153,7 +150,8 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
             u.passwordHash = crypto::hashPassword(o.value(QStringLiteral("password")).toString());
         for (const User &other : std::as_const(users))
             if (other.username == u.username)
-                return fail(Error::invalid(QStringLiteral("%1 (%2): the username appears twice").arg(where, u.username)));
+                return fail(
+                    Error::invalid(QStringLiteral("%1 (%2): the username appears twice").arg(where, u.username)));
         users.append(u);
     }
     QList<Client> clients;
@@ -165,12 +163,13 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
         const QJsonObject o = clientArray.at(i).toObject();
         auto c = clientFromJson(o);
         if (!c)
-            return fail(Error::invalid(QStringLiteral("%1 (%2): %3")
-                                           .arg(where, o.value(QStringLiteral("client_id")).toString(),
-                                                c.error().message)));
+            return fail(
+                Error::invalid(QStringLiteral("%1 (%2): %3")
+                                   .arg(where, o.value(QStringLiteral("client_id")).toString(), c.error().message)));
         for (const Client &other : std::as_const(clients))
             if (other.clientId == c->clientId)
-                return fail(Error::invalid(QStringLiteral("%1 (%2): the client id appears twice").arg(where, c->clientId)));
+                return fail(
+                    Error::invalid(QStringLiteral("%1 (%2): the client id appears twice").arg(where, c->clientId)));
         clients.append(*c);
     }
 
@@ -183,7 +182,8 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
             if (existing) {
                 if (u.sub.isEmpty())
                     u.sub = existing->sub;
-                if (existing->claims == u.claims && existing->passwordHash == u.passwordHash && existing->sub == u.sub) {
+                if (existing->claims == u.claims && existing->passwordHash == u.passwordHash
+                    && existing->sub == u.sub) {
                     ++outcome.unchanged;
                     continue;
                 }

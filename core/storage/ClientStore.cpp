@@ -78,8 +78,7 @@ bool isScopeToken(const QString &s)
 
 ClientStore::ClientStore(std::shared_ptr<Database> db)
     : m_db(std::move(db))
-{
-}
+{ }
 
 QString ClientStore::generateSecret()
 {
@@ -105,8 +104,8 @@ Status ClientStore::normalize(Client &c)
     if (c.clientId.isEmpty())
         c.clientId = crypto::randomToken(128);
     if (!idPattern.match(c.clientId).hasMatch() || c.clientId.contains(QLatin1Char(':')))
-        return fail(Error::invalid(QStringLiteral("client id '%1' must be 1 to 200 visible ASCII characters, without ':'")
-                                       .arg(c.clientId)));
+        return fail(Error::invalid(
+            QStringLiteral("client id '%1' must be 1 to 200 visible ASCII characters, without ':'").arg(c.clientId)));
     c.name = c.name.trimmed();
     if (c.name.isEmpty())
         return fail(Error::invalid(QStringLiteral("a client needs a name")));
@@ -115,8 +114,8 @@ Status ClientStore::normalize(Client &c)
     c.grantTypes.removeDuplicates();
     for (const QString &g : std::as_const(c.grantTypes))
         if (!grant::all.contains(g))
-            return fail(Error::invalid(QStringLiteral("unknown grant type '%1' (known: %2)")
-                                           .arg(g, grant::all.join(QStringLiteral(", ")))));
+            return fail(Error::invalid(
+                QStringLiteral("unknown grant type '%1' (known: %2)").arg(g, grant::all.join(QStringLiteral(", ")))));
     c.redirectUris.removeDuplicates();
     for (const QString &uri : std::as_const(c.redirectUris))
         if (auto ok = validateRedirectUri(uri); !ok)
@@ -133,7 +132,8 @@ Status ClientStore::normalize(Client &c)
     scopes.removeDuplicates();
     for (const QString &s : std::as_const(scopes))
         if (!isScopeToken(s))
-            return fail(Error::invalid(QStringLiteral("scope '%1' has characters RFC 6749 §3.3 does not allow").arg(s)));
+            return fail(
+                Error::invalid(QStringLiteral("scope '%1' has characters RFC 6749 §3.3 does not allow").arg(s)));
     c.scopes = scopes;
 
     if (!authmethod::all.contains(c.authMethod))
@@ -181,28 +181,13 @@ Status ClientStore::write(const Client &c, bool insert)
     auto query = prepare(m_db->connection(), sql);
     if (!query)
         return fail(query.error());
-    const QVariantList values = {c.clientId,
-                                 c.isPublic ? QVariant() : QVariant(c.secret),
-                                 c.name,
-                                 toJsonText(c.redirectUris),
-                                 toJsonText(c.grantTypes),
-                                 toJsonText(c.scopes),
-                                 c.authMethod,
-                                 c.authMethodPinned,
-                                 c.isPublic,
-                                 c.active,
-                                 c.autoApproveUser.isEmpty() ? QVariant() : QVariant(c.autoApproveUser),
-                                 c.accessTokenTtl > 0 ? QVariant(c.accessTokenTtl) : QVariant(),
-                                 c.refreshTokenTtl > 0 ? QVariant(c.refreshTokenTtl) : QVariant(),
-                                 c.codeTtl > 0 ? QVariant(c.codeTtl) : QVariant(),
-                                 c.pkceRequired,
-                                 c.pkceAllowPlain,
-                                 c.refreshRotation,
-                                 c.accessTokenFormat,
-                                 c.idTokenAlg,
-                                 toJsonText(c.postLogoutRedirectUris),
-                                 c.createdAt,
-                                 c.updatedAt};
+    const QVariantList values = {c.clientId, c.isPublic ? QVariant() : QVariant(c.secret), c.name,
+        toJsonText(c.redirectUris), toJsonText(c.grantTypes), toJsonText(c.scopes), c.authMethod, c.authMethodPinned,
+        c.isPublic, c.active, c.autoApproveUser.isEmpty() ? QVariant() : QVariant(c.autoApproveUser),
+        c.accessTokenTtl > 0 ? QVariant(c.accessTokenTtl) : QVariant(),
+        c.refreshTokenTtl > 0 ? QVariant(c.refreshTokenTtl) : QVariant(),
+        c.codeTtl > 0 ? QVariant(c.codeTtl) : QVariant(), c.pkceRequired, c.pkceAllowPlain, c.refreshRotation,
+        c.accessTokenFormat, c.idTokenAlg, toJsonText(c.postLogoutRedirectUris), c.createdAt, c.updatedAt};
     for (const QVariant &v : values)
         query->addBindValue(v);
     if (!insert)
@@ -230,7 +215,8 @@ Result<Client> ClientStore::add(Client client)
             if (auto ok = execQuery(*q); !ok)
                 return ok;
             if (!q->next())
-                return fail(Error::notFound(QStringLiteral("no user '%1' to auto-approve as").arg(client.autoApproveUser)));
+                return fail(
+                    Error::notFound(QStringLiteral("no user '%1' to auto-approve as").arg(client.autoApproveUser)));
         }
         return write(client, true);
     });
@@ -258,8 +244,8 @@ Result<Client> ClientStore::update(Client client)
 
 std::optional<Client> ClientStore::find(const QString &clientId) const
 {
-    auto query = prepare(m_db->connection(),
-                         QStringLiteral("SELECT %1 FROM %2 WHERE client_id=?").arg(Columns, m_db->tables().clients));
+    auto query = prepare(
+        m_db->connection(), QStringLiteral("SELECT %1 FROM %2 WHERE client_id=?").arg(Columns, m_db->tables().clients));
     if (!query)
         return std::nullopt;
     query->addBindValue(clientId);
@@ -277,8 +263,8 @@ Result<Client> ClientStore::get(const QString &clientId) const
 
 Result<QList<Client>> ClientStore::list() const
 {
-    auto query = prepare(m_db->connection(), QStringLiteral("SELECT %1 FROM %2 ORDER BY created_at, client_id")
-                                                 .arg(Columns, m_db->tables().clients));
+    auto query = prepare(m_db->connection(),
+        QStringLiteral("SELECT %1 FROM %2 ORDER BY created_at, client_id").arg(Columns, m_db->tables().clients));
     if (!query)
         return fail(query.error());
     if (auto ok = execQuery(*query); !ok)
@@ -292,8 +278,8 @@ Result<QList<Client>> ClientStore::list() const
 Status ClientStore::remove(const QString &clientId)
 {
     return m_db->write([&]() -> Status {
-        auto query = prepare(m_db->connection(),
-                             QStringLiteral("DELETE FROM %1 WHERE client_id=?").arg(m_db->tables().clients));
+        auto query = prepare(
+            m_db->connection(), QStringLiteral("DELETE FROM %1 WHERE client_id=?").arg(m_db->tables().clients));
         if (!query)
             return fail(query.error());
         query->addBindValue(clientId);
@@ -330,10 +316,10 @@ Result<int> ClientStore::liveTokenCount(const QString &clientId) const
     const qint64 now = Clock::nowMs();
     const auto &t = m_db->tables();
     auto query = prepare(m_db->connection(),
-                         QStringLiteral("SELECT (SELECT count(*) FROM %1 WHERE client_id=:c AND revoked_at IS NULL AND "
-                                        "expires_at>:now) + (SELECT count(*) FROM %2 WHERE client_id=:c AND revoked_at "
-                                        "IS NULL AND rotated_at IS NULL AND expires_at>:now)")
-                             .arg(t.accessTokens, t.refreshTokens));
+        QStringLiteral("SELECT (SELECT count(*) FROM %1 WHERE client_id=:c AND revoked_at IS NULL AND "
+                       "expires_at>:now) + (SELECT count(*) FROM %2 WHERE client_id=:c AND revoked_at "
+                       "IS NULL AND rotated_at IS NULL AND expires_at>:now)")
+            .arg(t.accessTokens, t.refreshTokens));
     if (!query)
         return fail(query.error());
     query->bindValue(QStringLiteral(":c"), clientId);

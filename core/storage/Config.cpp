@@ -27,8 +27,7 @@ Status TableNames::validate() const
             if (names[i].compare(names[j], Qt::CaseInsensitive) == 0)
                 return fail(Error::invalid(QStringLiteral("table name '%1' is used twice").arg(names[i])));
     static const QStringList fixed = {QStringLiteral("users"), QStringLiteral("consents"),
-                                      QStringLiteral("signing_keys"), QStringLiteral("request_log"),
-                                      QStringLiteral("device_codes")};
+        QStringLiteral("signing_keys"), QStringLiteral("request_log"), QStringLiteral("device_codes")};
     for (const QString &name : names)
         if (fixed.contains(name, Qt::CaseInsensitive))
             return fail(Error::invalid(QStringLiteral("table name '%1' is taken by a built-in table").arg(name)));
@@ -48,8 +47,8 @@ Result<Config> Config::fromFile(const QString &path)
     return fromJson(file.readAll(), path);
 }
 
-static Result<int> readInt(const QJsonObject &object, const QString &key, int fallback, int min, int max,
-                           const QString &origin)
+static Result<int> readInt(
+    const QJsonObject &object, const QString &key, int fallback, int min, int max, const QString &origin)
 {
     const QJsonValue value = object.value(key);
     if (value.isUndefined())
@@ -61,8 +60,8 @@ static Result<int> readInt(const QJsonObject &object, const QString &key, int fa
     return value.toInt();
 }
 
-static Result<QString> readString(const QJsonObject &object, const QString &key, const QString &fallback,
-                                  const QString &origin)
+static Result<QString> readString(
+    const QJsonObject &object, const QString &key, const QString &fallback, const QString &origin)
 {
     const QJsonValue value = object.value(key);
     if (value.isUndefined())
@@ -84,11 +83,11 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
     if (!doc.isObject())
         return fail(Error::invalid(QStringLiteral("%1: the config must be a JSON object").arg(origin)));
     const QJsonObject root = doc.object();
-    static const QStringList known = {
-        QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("issuer"), QStringLiteral("lifetimes"),
-        QStringLiteral("tables"), QStringLiteral("allowQueryStringTokens"), QStringLiteral("debug"),
-        QStringLiteral("db"), QStringLiteral("clientsCollectionName"), QStringLiteral("accessTokensCollectionName"),
-        QStringLiteral("refreshTokensCollectionName"), QStringLiteral("authCodesCollectionName")};
+    static const QStringList known
+        = {QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("issuer"), QStringLiteral("lifetimes"),
+            QStringLiteral("tables"), QStringLiteral("allowQueryStringTokens"), QStringLiteral("debug"),
+            QStringLiteral("db"), QStringLiteral("clientsCollectionName"), QStringLiteral("accessTokensCollectionName"),
+            QStringLiteral("refreshTokensCollectionName"), QStringLiteral("authCodesCollectionName")};
     for (auto it = root.begin(); it != root.end(); ++it)
         if (!known.contains(it.key()))
             return fail(Error::invalid(QStringLiteral("%1: unknown setting '%2'").arg(origin, it.key())));
@@ -109,8 +108,9 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
     config.issuer = *issuer;
     config.dbPath = *db;
 
-    for (const auto &[key, target] : {std::pair{QStringLiteral("allowQueryStringTokens"), &config.allowQueryStringTokens},
-                                      std::pair{QStringLiteral("debug"), &config.debug}}) {
+    for (const auto &[key, target] :
+        {std::pair{QStringLiteral("allowQueryStringTokens"), &config.allowQueryStringTokens},
+            std::pair{QStringLiteral("debug"), &config.debug}}) {
         const QJsonValue value = root.value(key);
         if (value.isUndefined())
             continue;
@@ -124,10 +124,11 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
         if (!lifetimesValue.isObject())
             return fail(Error::invalid(QStringLiteral("%1: 'lifetimes' must be an object").arg(origin)));
         const QJsonObject lifetimes = lifetimesValue.toObject();
-        auto code = readInt(lifetimes, QStringLiteral("code"), config.lifetimes.codeSecs, 1, MaxCodeLifetimeSecs, origin);
+        auto code
+            = readInt(lifetimes, QStringLiteral("code"), config.lifetimes.codeSecs, 1, MaxCodeLifetimeSecs, origin);
         auto access = readInt(lifetimes, QStringLiteral("access"), config.lifetimes.accessSecs, 1, 366 * 86400, origin);
-        auto refresh =
-            readInt(lifetimes, QStringLiteral("refresh"), config.lifetimes.refreshSecs, 1, 3660 * 86400, origin);
+        auto refresh
+            = readInt(lifetimes, QStringLiteral("refresh"), config.lifetimes.refreshSecs, 1, 3660 * 86400, origin);
         auto device = readInt(lifetimes, QStringLiteral("device"), config.lifetimes.deviceCodeSecs, 10, 3600, origin);
         for (const auto *r : {&code, &access, &refresh, &device})
             if (!*r)
@@ -169,15 +170,14 @@ QByteArray Config::toJson() const
         {QStringLiteral("allowQueryStringTokens"), allowQueryStringTokens},
         {QStringLiteral("debug"), debug},
         {QStringLiteral("lifetimes"),
-         QJsonObject{{QStringLiteral("code"), lifetimes.codeSecs},
-                     {QStringLiteral("access"), lifetimes.accessSecs},
-                     {QStringLiteral("refresh"), lifetimes.refreshSecs},
-                     {QStringLiteral("device"), lifetimes.deviceCodeSecs}}},
+            QJsonObject{{QStringLiteral("code"), lifetimes.codeSecs}, {QStringLiteral("access"), lifetimes.accessSecs},
+                {QStringLiteral("refresh"), lifetimes.refreshSecs},
+                {QStringLiteral("device"), lifetimes.deviceCodeSecs}}},
         {QStringLiteral("tables"),
-         QJsonObject{{QStringLiteral("clients"), tables.clients},
-                     {QStringLiteral("accessTokens"), tables.accessTokens},
-                     {QStringLiteral("refreshTokens"), tables.refreshTokens},
-                     {QStringLiteral("authCodes"), tables.authCodes}}},
+            QJsonObject{{QStringLiteral("clients"), tables.clients},
+                {QStringLiteral("accessTokens"), tables.accessTokens},
+                {QStringLiteral("refreshTokens"), tables.refreshTokens},
+                {QStringLiteral("authCodes"), tables.authCodes}}},
     };
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }

@@ -24,6 +24,8 @@ namespace {
 // Which databases the calling thread batches writes for, and which of those hold an open transaction.
 thread_local QSet<const Database *> t_batching;
 thread_local QSet<const Database *> t_batches;
+// Which databases the calling thread is inside write() for: nested writes become savepoints.
+thread_local QSet<const Database *> t_writing;
 
 Status createFilePrivately(const QString &path)
 {
@@ -73,8 +75,7 @@ Database::Database(QString path, TableNames tables)
     : m_path(std::move(path))
     , m_tables(std::move(tables))
     , m_id(QUuid::createUuid().toString(QUuid::Id128).left(12))
-{
-}
+{ }
 
 Database::~Database()
 {
@@ -141,8 +142,8 @@ Result<std::shared_ptr<Database>> Database::open(const QString &path, const Tabl
     std::shared_ptr<Database> db(new Database(QFileInfo(path).absoluteFilePath(), tables));
     QSqlDatabase connection = db->connection();
     if (!connection.isOpen())
-        return fail(Error::invalid(
-            QStringLiteral("cannot open database %1: %2").arg(path, connection.lastError().text())));
+        return fail(
+            Error::invalid(QStringLiteral("cannot open database %1: %2").arg(path, connection.lastError().text())));
     if (auto ok = db->migrate(); !ok)
         return fail(ok.error());
     return db;
@@ -172,7 +173,7 @@ QSqlDatabase Database::connection()
     // WAL lets the window read while the server writes; NORMAL keeps every commit safe from a crash of
     // the app (only a power loss could undo the last commits) without an fsync per transaction.
     for (const char *statement : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-                                  "PRAGMA busy_timeout=10000", "PRAGMA temp_store=MEMORY"})
+             "PRAGMA busy_timeout=10000", "PRAGMA temp_store=MEMORY"})
         pragma.exec(QString::fromLatin1(statement));
     return db;
 }
@@ -209,7 +210,8 @@ Status Database::migrate()
 
     // BEGIN IMMEDIATE also proves the file can be written, even when it is already up to date.
     if (auto ok = exec(db, QStringLiteral("BEGIN IMMEDIATE")); !ok)
-        return fail(Error::invalid(QStringLiteral("database %1 cannot be written: %2").arg(m_path, ok.error().message)));
+        return fail(
+            Error::invalid(QStringLiteral("database %1 cannot be written: %2").arg(m_path, ok.error().message)));
     QSqlQuery versionQuery(db);
     int version = 0;
     if (versionQuery.exec(QStringLiteral("PRAGMA user_version")) && versionQuery.next())
@@ -217,7 +219,8 @@ Status Database::migrate()
     versionQuery.finish();
     if (version > SchemaVersion) {
         exec(db, QStringLiteral("ROLLBACK"));
-        return fail(Error::invalid(QStringLiteral("%1 was written by a newer OAuthDesk; it was left untouched").arg(m_path)));
+        return fail(
+            Error::invalid(QStringLiteral("%1 was written by a newer OAuthDesk; it was left untouched").arg(m_path)));
     }
     // Each migration is its own transaction: a failure leaves the file at the last good version.
     for (int target = version + 1; target <= SchemaVersion; ++target) {
@@ -228,9 +231,8 @@ Status Database::migrate()
         for (const QString &statement : migrations.at(target - 1)) {
             if (auto ok = exec(db, statement); !ok) {
                 exec(db, QStringLiteral("ROLLBACK"));
-                return fail(Error::storage(QStringLiteral("migration to schema version %1 failed: %2")
-                                               .arg(target)
-                                               .arg(ok.error().message)));
+                return fail(Error::storage(
+                    QStringLiteral("migration to schema version %1 failed: %2").arg(target).arg(ok.error().message)));
             }
         }
         if (auto ok = exec(db, QStringLiteral("PRAGMA user_version = %1").arg(target)); !ok) {
@@ -255,8 +257,8 @@ Status Database::write(const std::function<Status()> &work)
             return ok;
         t_batches.insert(this);
     }
-    if (t_batches.contains(this)) {
-        // Inside a batch a savepoint keeps one failed request from undoing the others.
+    if (t_batches.contains(this) || t_writing.contains(this)) {
+        // Inside a batch or an outer write, a savepoint keeps one failed request from undoing the others.
         if (auto ok = exec(db, QStringLiteral("SAVEPOINT w")); !ok)
             return ok;
         Status result = work();
@@ -267,7 +269,9 @@ Status Database::write(const std::function<Status()> &work)
     }
     if (auto ok = exec(db, QStringLiteral("BEGIN IMMEDIATE")); !ok)
         return ok;
+    t_writing.insert(this);
     Status result = work();
+    t_writing.remove(this);
     if (!result) {
         exec(db, QStringLiteral("ROLLBACK"));
         return result;

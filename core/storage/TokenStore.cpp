@@ -78,8 +78,7 @@ QVariant nullable(const QString &s)
 
 TokenStore::TokenStore(std::shared_ptr<Database> db)
     : m_db(std::move(db))
-{
-}
+{ }
 
 QString TokenStore::hashOf(const QString &value)
 {
@@ -121,24 +120,27 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
         r.grantId = newGrantId();
     return m_db->write([&]() -> Status {
         QString sql;
-        QVariantList values = {r.hash,   r.prefix,   r.clientId,  nullable(r.username),
-                               r.scope,  r.grantId,  r.issuedAt,  r.expiresAt};
-        const QString common =
-            QStringLiteral("%1, prefix, client_id, username, scope, grant_id, issued_at, expires_at").arg(hashColumn(r.kind));
+        // A null QString binds as SQL NULL: COALESCE in the statements stores an empty scope as ''.
+        QVariantList values
+            = {r.hash, r.prefix, r.clientId, nullable(r.username), r.scope, r.grantId, r.issuedAt, r.expiresAt};
+        const QString common = QStringLiteral("%1, prefix, client_id, username, scope, grant_id, issued_at, expires_at")
+                                   .arg(hashColumn(r.kind));
         switch (r.kind) {
         case TokenKind::AuthorizationCode:
             sql = QStringLiteral("INSERT INTO %1 (%2, redirect_uri, code_challenge, code_challenge_method, nonce, "
-                                 "auth_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                                 "auth_time) VALUES (?,?,?,?,COALESCE(?, ''),?,?,?,?,?,?,?,?)")
                       .arg(table(r.kind), common);
             values << nullable(r.redirectUri) << nullable(r.codeChallenge) << nullable(r.codeChallengeMethod)
                    << nullable(r.nonce) << (r.authTime > 0 ? QVariant(r.authTime) : QVariant());
             break;
         case TokenKind::AccessToken:
-            sql = QStringLiteral("INSERT INTO %1 (%2, jti) VALUES (?,?,?,?,?,?,?,?,?)").arg(table(r.kind), common);
+            sql = QStringLiteral("INSERT INTO %1 (%2, jti) VALUES (?,?,?,?,COALESCE(?, ''),?,?,?,?)")
+                      .arg(table(r.kind), common);
             values << nullable(r.jti);
             break;
         case TokenKind::RefreshToken:
-            sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,?,?,?,?)").arg(table(r.kind), common);
+            sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,COALESCE(?, ''),?,?,?)")
+                      .arg(table(r.kind), common);
             break;
         }
         auto q = prepare(m_db->connection(), sql);
@@ -155,8 +157,8 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
 
 std::optional<TokenRecord> TokenStore::findByValue(TokenKind kind, const QString &value) const
 {
-    auto q = prepare(m_db->connection(), QStringLiteral("SELECT %1 FROM %2 WHERE %3=?")
-                                             .arg(selectColumns(kind), table(kind), hashColumn(kind)));
+    auto q = prepare(m_db->connection(),
+        QStringLiteral("SELECT %1 FROM %2 WHERE %3=?").arg(selectColumns(kind), table(kind), hashColumn(kind)));
     if (!q)
         return std::nullopt;
     q->addBindValue(hashOf(value));
@@ -168,8 +170,8 @@ std::optional<TokenRecord> TokenStore::findByValue(TokenKind kind, const QString
 std::optional<TokenRecord> TokenStore::findByJti(const QString &jti) const
 {
     constexpr TokenKind kind = TokenKind::AccessToken;
-    auto q = prepare(m_db->connection(),
-                     QStringLiteral("SELECT %1 FROM %2 WHERE jti=?").arg(selectColumns(kind), table(kind)));
+    auto q = prepare(
+        m_db->connection(), QStringLiteral("SELECT %1 FROM %2 WHERE jti=?").arg(selectColumns(kind), table(kind)));
     if (!q)
         return std::nullopt;
     q->addBindValue(jti);
@@ -198,8 +200,9 @@ Result<bool> TokenStore::markUsed(const TokenRecord &record)
     bool marked = false;
     Status status = m_db->write([&]() -> Status {
         // The IS NULL condition makes this a compare-and-set: of two concurrent redemptions only one wins.
-        auto q = prepare(m_db->connection(), QStringLiteral("UPDATE %1 SET %2=? WHERE id=? AND %2 IS NULL")
-                                                 .arg(table(record.kind), usedColumn(record.kind)));
+        auto q = prepare(m_db->connection(),
+            QStringLiteral("UPDATE %1 SET %2=? WHERE id=? AND %2 IS NULL")
+                .arg(table(record.kind), usedColumn(record.kind)));
         if (!q)
             return fail(q.error());
         q->addBindValue(Clock::nowMs());
@@ -220,7 +223,7 @@ Result<int> TokenStore::revokeGrant(const QString &grantId)
     Status status = m_db->write([&]() -> Status {
         for (TokenKind kind : AllKinds) {
             auto q = prepare(m_db->connection(),
-                             QStringLiteral("UPDATE %1 SET revoked_at=? WHERE grant_id=? AND revoked_at IS NULL").arg(table(kind)));
+                QStringLiteral("UPDATE %1 SET revoked_at=? WHERE grant_id=? AND revoked_at IS NULL").arg(table(kind)));
             if (!q)
                 return fail(q.error());
             q->addBindValue(Clock::nowMs());
@@ -241,7 +244,7 @@ Result<int> TokenStore::revoke(TokenKind kind, qint64 id)
     int changed = 0;
     Status status = m_db->write([&]() -> Status {
         auto q = prepare(m_db->connection(),
-                         QStringLiteral("UPDATE %1 SET revoked_at=? WHERE id=? AND revoked_at IS NULL").arg(table(kind)));
+            QStringLiteral("UPDATE %1 SET revoked_at=? WHERE id=? AND revoked_at IS NULL").arg(table(kind)));
         if (!q)
             return fail(q.error());
         q->addBindValue(Clock::nowMs());
@@ -291,8 +294,8 @@ static QString whereClause(const TokenFilter &f, QVariantList &binds, qint64 now
 Result<QList<TokenRecord>> TokenStore::list(TokenKind kind, const TokenFilter &filter) const
 {
     QVariantList binds;
-    QString sql = QStringLiteral("SELECT %1 FROM %2").arg(selectColumns(kind), table(kind)) +
-                  whereClause(filter, binds, Clock::nowMs(), kind) + QStringLiteral(" ORDER BY id DESC");
+    QString sql = QStringLiteral("SELECT %1 FROM %2").arg(selectColumns(kind), table(kind))
+        + whereClause(filter, binds, Clock::nowMs(), kind) + QStringLiteral(" ORDER BY id DESC");
     if (filter.limit > 0)
         sql += QStringLiteral(" LIMIT %1").arg(filter.limit);
     auto q = prepare(m_db->connection(), sql);
@@ -311,8 +314,8 @@ Result<QList<TokenRecord>> TokenStore::list(TokenKind kind, const TokenFilter &f
 Result<int> TokenStore::count(TokenKind kind, const TokenFilter &filter) const
 {
     QVariantList binds;
-    auto q = prepare(m_db->connection(), QStringLiteral("SELECT count(*) FROM %1").arg(table(kind)) +
-                                             whereClause(filter, binds, Clock::nowMs(), kind));
+    auto q = prepare(m_db->connection(),
+        QStringLiteral("SELECT count(*) FROM %1").arg(table(kind)) + whereClause(filter, binds, Clock::nowMs(), kind));
     if (!q)
         return fail(q.error());
     for (const QVariant &v : std::as_const(binds))
@@ -340,13 +343,15 @@ Result<int> TokenStore::revokeMatching(const TokenFilter &input)
             if (matches == 0)
                 return fail(Error::notFound(QStringLiteral("no live token starts with '%1'").arg(filter.prefix)));
             if (matches > 1)
-                return fail(Error::invalid(
-                    QStringLiteral("'%1' matches %2 live tokens; give more characters").arg(filter.prefix).arg(matches)));
+                return fail(Error::invalid(QStringLiteral("'%1' matches %2 live tokens; give more characters")
+                                               .arg(filter.prefix)
+                                               .arg(matches)));
         }
         for (TokenKind kind : AllKinds) {
             QVariantList binds{Clock::nowMs()};
-            auto q = prepare(m_db->connection(), QStringLiteral("UPDATE %1 SET revoked_at=?").arg(table(kind)) +
-                                                     whereClause(filter, binds, Clock::nowMs(), kind));
+            auto q = prepare(m_db->connection(),
+                QStringLiteral("UPDATE %1 SET revoked_at=?").arg(table(kind))
+                    + whereClause(filter, binds, Clock::nowMs(), kind));
             if (!q)
                 return fail(q.error());
             for (const QVariant &v : std::as_const(binds))

@@ -41,10 +41,8 @@ QJsonObject Client::toJson(bool withSecret) const
 
 QJsonObject User::toJson() const
 {
-    return {{QStringLiteral("username"), username},
-            {QStringLiteral("sub"), sub},
-            {QStringLiteral("has_password"), hasPassword()},
-            {QStringLiteral("claims"), claims}};
+    return {{QStringLiteral("username"), username}, {QStringLiteral("sub"), sub},
+        {QStringLiteral("has_password"), hasPassword()}, {QStringLiteral("claims"), claims}};
 }
 
 QString toString(TokenKind kind)
@@ -89,15 +87,12 @@ TokenStatus TokenRecord::status(qint64 nowMs) const
 QJsonObject TokenRecord::toJson(qint64 nowMs) const
 {
     auto iso = [](qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate); };
-    QJsonObject o{{QStringLiteral("kind"), toString(kind)},
-                  {QStringLiteral("prefix"), prefix},
-                  {QStringLiteral("client_id"), clientId},
-                  {QStringLiteral("username"), username.isEmpty() ? QJsonValue() : QJsonValue(username)},
-                  {QStringLiteral("scope"), scope},
-                  {QStringLiteral("grant_id"), grantId},
-                  {QStringLiteral("issued_at"), iso(issuedAt)},
-                  {QStringLiteral("expires_at"), iso(expiresAt)},
-                  {QStringLiteral("status"), toString(status(nowMs))}};
+    QJsonObject o{{QStringLiteral("kind"), toString(kind)}, {QStringLiteral("prefix"), prefix},
+        {QStringLiteral("client_id"), clientId},
+        {QStringLiteral("username"), username.isEmpty() ? QJsonValue() : QJsonValue(username)},
+        {QStringLiteral("scope"), scope}, {QStringLiteral("grant_id"), grantId},
+        {QStringLiteral("issued_at"), iso(issuedAt)}, {QStringLiteral("expires_at"), iso(expiresAt)},
+        {QStringLiteral("status"), toString(status(nowMs))}};
     if (revokedAt > 0)
         o.insert(QStringLiteral("revoked_at"), iso(revokedAt));
     return o;

@@ -33,15 +33,15 @@ QString claimsText(const QJsonObject &claims)
 
 UserStore::UserStore(std::shared_ptr<Database> db)
     : m_db(std::move(db))
-{
-}
+{ }
 
 Status UserStore::validateUsername(const QString &username)
 {
     static const QRegularExpression pattern(QStringLiteral("^[^\\s\\x00-\\x1f]{1,100}$"));
     if (!pattern.match(username).hasMatch())
         return fail(Error::invalid(
-            QStringLiteral("username '%1' must be 1 to 100 characters without spaces or control characters").arg(username)));
+            QStringLiteral("username '%1' must be 1 to 100 characters without spaces or control characters")
+                .arg(username)));
     return {};
 }
 
@@ -49,14 +49,14 @@ Status UserStore::validateClaims(const QJsonObject &claims)
 {
     // These are set by the server from the token itself; a test user must not override them.
     static const QStringList reserved = {QStringLiteral("iss"), QStringLiteral("sub"), QStringLiteral("aud"),
-                                         QStringLiteral("exp"), QStringLiteral("iat"), QStringLiteral("nbf"),
-                                         QStringLiteral("jti"), QStringLiteral("nonce"), QStringLiteral("azp"),
-                                         QStringLiteral("at_hash"), QStringLiteral("auth_time")};
+        QStringLiteral("exp"), QStringLiteral("iat"), QStringLiteral("nbf"), QStringLiteral("jti"),
+        QStringLiteral("nonce"), QStringLiteral("azp"), QStringLiteral("at_hash"), QStringLiteral("auth_time")};
     for (auto it = claims.begin(); it != claims.end(); ++it) {
         if (it.key().trimmed().isEmpty())
             return fail(Error::invalid(QStringLiteral("a claim needs a name")));
         if (reserved.contains(it.key()))
-            return fail(Error::invalid(QStringLiteral("claim '%1' is set by the server and cannot be given").arg(it.key())));
+            return fail(
+                Error::invalid(QStringLiteral("claim '%1' is set by the server and cannot be given").arg(it.key())));
     }
     return {};
 }
@@ -86,13 +86,14 @@ Result<User> UserStore::insertExported(User user)
     Status status = m_db->write([&]() -> Status {
         if (find(user.username))
             return fail(Error::conflict(QStringLiteral("a user named '%1' exists already").arg(user.username)));
-        auto q = prepare(m_db->connection(), QStringLiteral("INSERT INTO users (%1) VALUES (?,?,?,?,?,?)").arg(Columns));
+        auto q
+            = prepare(m_db->connection(), QStringLiteral("INSERT INTO users (%1) VALUES (?,?,?,?,?,?)").arg(Columns));
         if (!q)
             return fail(q.error());
-        for (const QVariant &v : {QVariant(user.username),
-                                  user.passwordHash.isEmpty() ? QVariant() : QVariant(user.passwordHash),
-                                  QVariant(claimsText(user.claims)), QVariant(user.sub), QVariant(user.createdAt),
-                                  QVariant(user.updatedAt)})
+        for (const QVariant &v :
+            {QVariant(user.username), user.passwordHash.isEmpty() ? QVariant() : QVariant(user.passwordHash),
+                QVariant(claimsText(user.claims)), QVariant(user.sub), QVariant(user.createdAt),
+                QVariant(user.updatedAt)})
             q->addBindValue(v);
         return execQuery(*q);
     });
@@ -101,8 +102,8 @@ Result<User> UserStore::insertExported(User user)
     return user;
 }
 
-Result<User> UserStore::update(const QString &username, const std::optional<QString> &password,
-                               const QJsonObject &claims)
+Result<User> UserStore::update(
+    const QString &username, const std::optional<QString> &password, const QJsonObject &claims)
 {
     if (auto ok = validateClaims(claims); !ok)
         return fail(ok.error());
@@ -117,7 +118,7 @@ Result<User> UserStore::update(const QString &username, const std::optional<QStr
         user.claims = claims;
         user.updatedAt = Clock::nowMs();
         auto q = prepare(m_db->connection(),
-                         QStringLiteral("UPDATE users SET password_hash=?, claims=?, updated_at=? WHERE username=?"));
+            QStringLiteral("UPDATE users SET password_hash=?, claims=?, updated_at=? WHERE username=?"));
         if (!q)
             return fail(q.error());
         q->addBindValue(user.passwordHash.isEmpty() ? QVariant() : QVariant(user.passwordHash));

@@ -9,12 +9,11 @@ namespace oauthdesk {
 // A failure that a caller can show to a person: one line, already translated where it reaches the UI.
 struct Error
 {
-    enum class Kind
-    {
-        Invalid,  // the input is wrong (exit code 2 on the command line)
+    enum class Kind {
+        Invalid, // the input is wrong (exit code 2 on the command line)
         NotFound, // the named thing does not exist (exit code 2)
         Conflict, // it exists already (exit code 2)
-        Storage,  // the database refused (exit code 1)
+        Storage, // the database refused (exit code 1)
     };
     Kind kind = Kind::Invalid;
     QString message;
@@ -25,8 +24,7 @@ struct Error
     static Error storage(const QString &m) { return {Kind::Storage, m}; }
 };
 
-template <typename T>
-using Result = std::expected<T, Error>;
+template <typename T> using Result = std::expected<T, Error>;
 
 using Status = std::expected<void, Error>;
 

@@ -1,0 +1,756 @@
+// End-to-end tests of the OAuth 2.0 endpoints over real sockets, against a real SQLite file.
+
+#include "TestSupport.h"
+
+#include "crypto/Random.h"
+#include "storage/TokenStore.h"
+#include "util/Clock.h"
+
+#include <QJsonArray>
+
+using namespace oauthdesk;
+using namespace oauthdesk::test;
+
+namespace {
+
+const QString ConfSecret = QStringLiteral("s3cret pass+word");
+const QString Redirect = QStringLiteral("http://127.0.0.1:9/cb");
+const QString Verifier = QStringLiteral("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+
+QString challengeOf(const QString &verifier)
+{
+    return QString::fromLatin1(crypto::base64Url(crypto::sha256(verifier.toLatin1())));
+}
+
+QByteArray form(const QList<QPair<QString, QString>> &pairs)
+{
+    QByteArray out;
+    for (const auto &[k, v] : pairs) {
+        if (!out.isEmpty())
+            out += '&';
+        out += QUrl::toPercentEncoding(k) + '=' + QUrl::toPercentEncoding(v);
+    }
+    return out;
+}
+
+} // namespace
+
+class TestOAuthServer : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TestServer> m_server;
+    Http m_http;
+
+    QString authorizeUrl(const QString &clientId, const QList<QPair<QString, QString>> &extra = {})
+    {
+        QUrlQuery q;
+        q.addQueryItem(QStringLiteral("client_id"), clientId);
+        q.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+        q.addQueryItem(QStringLiteral("redirect_uri"), Redirect);
+        q.addQueryItem(QStringLiteral("state"), QStringLiteral("st-123"));
+        for (const auto &[k, v] : extra) {
+            q.removeAllQueryItems(k);
+            if (!v.isNull())
+                q.addQueryItem(k, QString::fromLatin1(QUrl::toPercentEncoding(v)));
+        }
+        return m_server->issuer() + QStringLiteral("/oauth/authorize?") + q.query(QUrl::FullyEncoded);
+    }
+
+    // An auto-approve client answers the authorization request with a code at once.
+    QString codeFor(const QString &clientId, const QList<QPair<QString, QString>> &extra = {})
+    {
+        const HttpResult r = m_http.get(QUrl(authorizeUrl(clientId, extra)));
+        if (r.status != 303)
+            qWarning("authorize answered %d: %s", r.status, r.body.constData());
+        return r.locationQuery().queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+    }
+
+    HttpResult token(
+        const QList<QPair<QString, QString>> &params, const QList<QPair<QByteArray, QByteArray>> &headers = {})
+    {
+        return m_http.post(m_server->url(QStringLiteral("/oauth/token")), form(params), headers);
+    }
+
+    HttpResult confToken(const QList<QPair<QString, QString>> &params)
+    {
+        return token(params, {basic(QStringLiteral("conf-client"), ConfSecret)});
+    }
+
+    int apiMe(const QString &accessToken)
+    {
+        return m_http.get(m_server->url(QStringLiteral("/api/me")), {bearer(accessToken)}).status;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server = std::make_unique<TestServer>();
+        m_server->addUser(
+            QStringLiteral("alice"), {}, {{QStringLiteral("email"), QStringLiteral("alice@example.com")}});
+        m_server->addUser(QStringLiteral("bob"), QStringLiteral("hunter2"));
+
+        Client conf;
+        conf.clientId = QStringLiteral("conf-client");
+        conf.secret = ConfSecret;
+        conf.name = QStringLiteral("Confidential");
+        conf.redirectUris = {Redirect, QStringLiteral("http://127.0.0.1:9/other")};
+        conf.grantTypes = {grant::AuthorizationCode, grant::RefreshToken, grant::ClientCredentials};
+        conf.scopes = {QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("openid")};
+        conf.autoApproveUser = QStringLiteral("alice");
+        m_server->addClient(conf);
+
+        Client pub;
+        pub.clientId = QStringLiteral("pub");
+        pub.name = QStringLiteral("Public SPA");
+        pub.isPublic = true;
+        pub.authMethod = authmethod::None;
+        pub.redirectUris = {Redirect};
+        pub.autoApproveUser = QStringLiteral("alice");
+        m_server->addClient(pub);
+
+        Client pinned;
+        pinned.clientId = QStringLiteral("post-only");
+        pinned.secret = QStringLiteral("p0st");
+        pinned.name = QStringLiteral("Post only");
+        pinned.authMethod = authmethod::Post;
+        pinned.authMethodPinned = true;
+        pinned.grantTypes = {grant::ClientCredentials};
+        m_server->addClient(pinned);
+
+        Client password;
+        password.clientId = QStringLiteral("legacy");
+        password.secret = QStringLiteral("l3gacy");
+        password.name = QStringLiteral("Legacy");
+        password.grantTypes = {grant::Password, grant::RefreshToken};
+        m_server->addClient(password);
+
+        Client disabled;
+        disabled.clientId = QStringLiteral("off");
+        disabled.secret = QStringLiteral("0ff");
+        disabled.name = QStringLiteral("Disabled");
+        disabled.active = false;
+        disabled.grantTypes = {grant::ClientCredentials};
+        m_server->addClient(disabled);
+
+        Client interactive;
+        interactive.clientId = QStringLiteral("interactive");
+        interactive.secret = QStringLiteral("1nteractive");
+        interactive.name = QStringLiteral("Interactive <App>");
+        interactive.redirectUris = {Redirect};
+        m_server->addClient(interactive);
+    }
+
+    void cleanup() { Clock::reset(); }
+
+    void tokenErrors_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<bool>("basicChallenge");
+
+        const QByteArray confBasic = basic(QStringLiteral("conf-client"), ConfSecret).second;
+        const QByteArray formType = "application/x-www-form-urlencoded";
+        QTest::newRow("json body") << QByteArray("{\"grant_type\":\"client_credentials\"}") << confBasic
+                                   << QByteArray("application/json") << 400 << "invalid_request" << false;
+        QTest::newRow("no grant_type") << QByteArray("scope=read") << confBasic << formType << 400 << "invalid_request"
+                                       << false;
+        QTest::newRow("repeated parameter") << QByteArray("grant_type=client_credentials&scope=read&scope=write")
+                                            << confBasic << formType << 400 << "invalid_request" << false;
+        QTest::newRow("unknown grant") << QByteArray("grant_type=magic") << confBasic << formType << 400
+                                       << "unsupported_grant_type" << false;
+        QTest::newRow("wrong secret, basic") << QByteArray("grant_type=client_credentials")
+                                             << basic(QStringLiteral("conf-client"), QStringLiteral("x")).second
+                                             << formType << 401 << "invalid_client" << true;
+        QTest::newRow("wrong secret, post")
+            << QByteArray("grant_type=client_credentials&client_id=conf-client&client_secret=x") << QByteArray()
+            << formType << 401 << "invalid_client" << false;
+        QTest::newRow("unknown client") << QByteArray("grant_type=client_credentials")
+                                        << basic(QStringLiteral("nobody"), QStringLiteral("x")).second << formType
+                                        << 401 << "invalid_client" << true;
+        QTest::newRow("no authentication") << QByteArray("grant_type=client_credentials") << QByteArray() << formType
+                                           << 401 << "invalid_client" << false;
+        QTest::newRow("basic and post together") << QByteArray("grant_type=client_credentials&client_secret=x")
+                                                 << confBasic << formType << 400 << "invalid_request" << false;
+        QTest::newRow("pinned to post, used basic") << QByteArray("grant_type=client_credentials")
+                                                    << basic(QStringLiteral("post-only"), QStringLiteral("p0st")).second
+                                                    << formType << 401 << "invalid_client" << true;
+        QTest::newRow("disabled client") << QByteArray("grant_type=client_credentials")
+                                         << basic(QStringLiteral("off"), QStringLiteral("0ff")).second << formType
+                                         << 401 << "invalid_client" << true;
+        QTest::newRow("confidential client without secret")
+            << QByteArray("grant_type=client_credentials&client_id=conf-client") << QByteArray() << formType << 401
+            << "invalid_client" << false;
+        QTest::newRow("grant not allowed") << QByteArray("grant_type=client_credentials")
+                                           << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second
+                                           << formType << 400 << "unauthorized_client" << false;
+        QTest::newRow("public client, client_credentials")
+            << QByteArray("grant_type=client_credentials&client_id=pub") << QByteArray() << formType << 400
+            << "unauthorized_client" << false;
+        QTest::newRow("scope outside the client's list") << QByteArray("grant_type=client_credentials&scope=read+admin")
+                                                         << confBasic << formType << 400 << "invalid_scope" << false;
+        QTest::newRow("code missing") << QByteArray("grant_type=authorization_code") << confBasic << formType << 400
+                                      << "invalid_request" << false;
+        QTest::newRow("unknown code") << QByteArray("grant_type=authorization_code&code=nope") << confBasic << formType
+                                      << 400 << "invalid_grant" << false;
+        QTest::newRow("refresh_token missing")
+            << QByteArray("grant_type=refresh_token") << confBasic << formType << 400 << "invalid_request" << false;
+        QTest::newRow("unknown refresh token") << QByteArray("grant_type=refresh_token&refresh_token=nope") << confBasic
+                                               << formType << 400 << "invalid_grant" << false;
+        QTest::newRow("password: wrong password") << QByteArray("grant_type=password&username=bob&password=wrong")
+                                                  << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second
+                                                  << formType << 400 << "invalid_grant" << false;
+        QTest::newRow("password: missing username") << QByteArray("grant_type=password&password=x")
+                                                    << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second
+                                                    << formType << 400 << "invalid_request" << false;
+    }
+
+    void tokenErrors()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArray, authorization);
+        QFETCH(QByteArray, contentType);
+        QFETCH(int, status);
+        QFETCH(QString, error);
+        QFETCH(bool, basicChallenge);
+        QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", contentType}};
+        if (!authorization.isEmpty())
+            headers.append({"Authorization", authorization});
+        const HttpResult r = m_http.post(m_server->url(QStringLiteral("/oauth/token")), body, headers);
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), error);
+        QVERIFY2(!r.json().value(QStringLiteral("error_description")).toString().isEmpty(), r.body.constData());
+        QCOMPARE(r.header("Cache-Control"), QByteArray("no-store"));
+        QCOMPARE(r.header("WWW-Authenticate").startsWith("Basic realm="), basicChallenge);
+    }
+
+    void clientCredentialsIssuesAStoredToken()
+    {
+        const HttpResult r = confToken({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+            {QStringLiteral("scope"), QStringLiteral("read")}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Cache-Control"), QByteArray("no-store"));
+        QCOMPARE(r.header("Pragma"), QByteArray("no-cache"));
+        const QJsonObject body = r.json();
+        QCOMPARE(body.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
+        QCOMPARE(body.value(QStringLiteral("expires_in")).toInt(), 3600);
+        QCOMPARE(body.value(QStringLiteral("scope")).toString(), QStringLiteral("read"));
+        QVERIFY(!body.contains(QStringLiteral("refresh_token")));
+        const QString access = body.value(QStringLiteral("access_token")).toString();
+        QVERIFY(access.size() >= 43);
+        // Committed before the response: this thread's own connection sees it.
+        const auto record = TokenStore(m_server->db()).findByValue(TokenKind::AccessToken, access);
+        QVERIFY(record);
+        QCOMPARE(record->hash, TokenStore::hashOf(access));
+        QCOMPARE(record->prefix, access.left(8));
+        QCOMPARE(apiMe(access), 200);
+    }
+
+    void basicCredentialsAreFormDecoded()
+    {
+        // RFC 6749 §2.3.1: "conf%2Dclient" is "conf-client", and '+' in the secret is a space.
+        const QByteArray raw = "conf%2Dclient:" + QUrl::toPercentEncoding(ConfSecret).replace("%20", "+");
+        const HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}},
+            {{"Authorization", "Basic " + raw.toBase64()}});
+        QVERIFY2(r.status == 200, r.body.constData());
+    }
+
+    void formBodyPlusIsASpace()
+    {
+        const QByteArray body = "grant_type=client_credentials&client_id=conf-client&client_secret=s3cret+pass%2Bword";
+        const HttpResult r = m_http.post(m_server->url(QStringLiteral("/oauth/token")), body);
+        QVERIFY2(r.status == 200, r.body.constData());
+    }
+
+    void pinnedPostClientAcceptsPost()
+    {
+        const HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+            {QStringLiteral("client_id"), QStringLiteral("post-only")},
+            {QStringLiteral("client_secret"), QStringLiteral("p0st")}});
+        QCOMPARE(r.status, 200);
+    }
+
+    void passwordGrantWorksForItsClient()
+    {
+        const HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("password")},
+                                       {QStringLiteral("username"), QStringLiteral("bob")},
+                                       {QStringLiteral("password"), QStringLiteral("hunter2")}},
+            {basic(QStringLiteral("legacy"), QStringLiteral("l3gacy"))});
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.json().contains(QStringLiteral("refresh_token")));
+    }
+
+    void authorizationCodeWithPkce()
+    {
+        const HttpResult authorize = m_http.get(QUrl(authorizeUrl(QStringLiteral("pub"),
+            {{QStringLiteral("code_challenge"), challengeOf(Verifier)},
+                {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}})));
+        QCOMPARE(authorize.status, 303);
+        const QUrlQuery location = authorize.locationQuery();
+        QCOMPARE(location.queryItemValue(QStringLiteral("state")), QStringLiteral("st-123"));
+        QCOMPARE(location.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), m_server->issuer());
+        const QString code = location.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+        QVERIFY(code.size() >= 43);
+
+        const HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"), code}, {QStringLiteral("redirect_uri"), Redirect},
+            {QStringLiteral("client_id"), QStringLiteral("pub")}, {QStringLiteral("code_verifier"), Verifier}});
+        QVERIFY2(r.status == 200, r.body.constData());
+        QVERIFY(r.json().contains(QStringLiteral("refresh_token")));
+        QCOMPARE(apiMe(r.json().value(QStringLiteral("access_token")).toString()), 200);
+    }
+
+    void codeErrors_data()
+    {
+        QTest::addColumn<QString>("client");
+        QTest::addColumn<QString>("challenge");
+        QTest::addColumn<QString>("redirect");
+        QTest::addColumn<QString>("verifier");
+        QTest::addColumn<QString>("error");
+        const QString c = challengeOf(Verifier);
+        QTest::newRow("redirect_uri differs")
+            << "conf-client" << QString() << "http://127.0.0.1:9/other" << QString() << "invalid_grant";
+        QTest::newRow("redirect_uri missing")
+            << "conf-client" << QString() << QString() << QString() << "invalid_grant";
+        QTest::newRow("verifier missing") << "conf-client" << c << Redirect << QString() << "invalid_grant";
+        QTest::newRow("verifier wrong") << "conf-client" << c << Redirect
+                                        << QStringLiteral("wrongwrongwrongwrongwrongwrongwrongwrongwrongwrong")
+                                        << "invalid_grant";
+        QTest::newRow("verifier without challenge (RFC 9700 4.8)")
+            << "conf-client" << QString() << Redirect << Verifier << "invalid_grant";
+    }
+
+    void codeErrors()
+    {
+        QFETCH(QString, client);
+        QFETCH(QString, challenge);
+        QFETCH(QString, redirect);
+        QFETCH(QString, verifier);
+        QFETCH(QString, error);
+        QList<QPair<QString, QString>> extra;
+        if (!challenge.isEmpty())
+            extra = {{QStringLiteral("code_challenge"), challenge},
+                {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
+        const QString code = codeFor(client, extra);
+        QVERIFY(!code.isEmpty());
+        QList<QPair<QString, QString>> params{
+            {QStringLiteral("grant_type"), QStringLiteral("authorization_code")}, {QStringLiteral("code"), code}};
+        if (!redirect.isEmpty())
+            params.append({QStringLiteral("redirect_uri"), redirect});
+        if (!verifier.isEmpty())
+            params.append({QStringLiteral("code_verifier"), verifier});
+        const HttpResult r = confToken(params);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), error);
+    }
+
+    void expiredCodeIsRejected()
+    {
+        const QString code = codeFor(QStringLiteral("conf-client"));
+        Clock::advance(61 * 1000);
+        const HttpResult r = confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"), code}, {QStringLiteral("redirect_uri"), Redirect}});
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    }
+
+    void codeOfAnotherClientIsRejected()
+    {
+        const QString code = codeFor(QStringLiteral("pub"),
+            {{QStringLiteral("code_challenge"), challengeOf(Verifier)},
+                {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}});
+        const HttpResult r = confToken(
+            {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")}, {QStringLiteral("code"), code},
+                {QStringLiteral("redirect_uri"), Redirect}, {QStringLiteral("code_verifier"), Verifier}});
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    }
+
+    void codeReplayRevokesItsTokens()
+    {
+        const QString code = codeFor(QStringLiteral("conf-client"));
+        const QList<QPair<QString, QString>> params{
+            {QStringLiteral("grant_type"), QStringLiteral("authorization_code")}, {QStringLiteral("code"), code},
+            {QStringLiteral("redirect_uri"), Redirect}};
+        const HttpResult first = confToken(params);
+        QCOMPARE(first.status, 200);
+        const QString access = first.json().value(QStringLiteral("access_token")).toString();
+        const QString refresh = first.json().value(QStringLiteral("refresh_token")).toString();
+        QCOMPARE(apiMe(access), 200);
+
+        const HttpResult replay = confToken(params);
+        QCOMPARE(replay.status, 400);
+        QCOMPARE(replay.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+        QCOMPARE(apiMe(access), 401);
+        const HttpResult refreshed = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), refresh}});
+        QCOMPARE(refreshed.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    }
+
+    void refreshRotatesAndReuseRevokesTheFamily()
+    {
+        const HttpResult first = confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"),
+                codeFor(QStringLiteral("conf-client"), {{QStringLiteral("scope"), QStringLiteral("read write")}})},
+            {QStringLiteral("redirect_uri"), Redirect}});
+        QCOMPARE(first.status, 200);
+        const QString refresh1 = first.json().value(QStringLiteral("refresh_token")).toString();
+
+        const HttpResult second = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), refresh1}, {QStringLiteral("scope"), QStringLiteral("read")}});
+        QVERIFY2(second.status == 200, second.body.constData());
+        QCOMPARE(second.json().value(QStringLiteral("scope")).toString(), QStringLiteral("read"));
+        const QString refresh2 = second.json().value(QStringLiteral("refresh_token")).toString();
+        const QString access2 = second.json().value(QStringLiteral("access_token")).toString();
+        QVERIFY(refresh2 != refresh1);
+        QCOMPARE(apiMe(access2), 200);
+
+        const HttpResult widened = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), refresh2},
+            {QStringLiteral("scope"), QStringLiteral("read write openid")}});
+        QCOMPARE(widened.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_scope"));
+
+        // RFC 9700 §4.14.2: the rotated-out token comes back, so the whole family dies.
+        const HttpResult reuse = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), refresh1}});
+        QCOMPARE(reuse.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+        QCOMPARE(apiMe(access2), 401);
+        const HttpResult afterReuse = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), refresh2}});
+        QCOMPARE(afterReuse.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    }
+
+    void bearerGuard_data()
+    {
+        QTest::addColumn<QByteArray>("method");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("headerToken");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("challenge");
+        QTest::newRow("no token") << QByteArray("GET") << "/api/me" << QByteArray() << false << 401
+                                  << QByteArray("Bearer realm=\"oauthdesk\"");
+        QTest::newRow("header token") << QByteArray("GET") << "/api/me" << QByteArray() << true << 200 << QByteArray();
+        QTest::newRow("form body token") << QByteArray("POST") << "/api/me" << QByteArray("access_token=TOKEN") << false
+                                         << 200 << QByteArray();
+        QTest::newRow("query token is off by default")
+            << QByteArray("GET") << "/api/me?access_token=TOKEN" << QByteArray() << false << 400
+            << QByteArray("Bearer realm=\"oauthdesk\", error=\"invalid_request\"");
+        QTest::newRow("two methods") << QByteArray("POST") << "/api/me" << QByteArray("access_token=TOKEN") << true
+                                     << 400 << QByteArray("Bearer realm=\"oauthdesk\", error=\"invalid_request\"");
+        QTest::newRow("unknown token") << QByteArray("POST") << "/api/me" << QByteArray("access_token=bogus") << false
+                                       << 401 << QByteArray("Bearer realm=\"oauthdesk\", error=\"invalid_token\"");
+        QTest::newRow("insufficient scope") << QByteArray("GET") << "/api/scope/write" << QByteArray() << true << 403
+                                            << QByteArray("Bearer realm=\"oauthdesk\", error=\"insufficient_scope\"");
+        QTest::newRow("enough scope") << QByteArray("GET") << "/api/scope/read" << QByteArray() << true << 200
+                                      << QByteArray();
+        QTest::newRow("any /api path") << QByteArray("GET") << "/api/orders/42" << QByteArray() << true << 200
+                                       << QByteArray();
+    }
+
+    void bearerGuard()
+    {
+        QFETCH(QByteArray, method);
+        QFETCH(QString, path);
+        QFETCH(QByteArray, body);
+        QFETCH(bool, headerToken);
+        QFETCH(int, status);
+        QFETCH(QByteArray, challenge);
+        const QString access = confToken({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+                                             {QStringLiteral("scope"), QStringLiteral("read")}})
+                                   .json()
+                                   .value(QStringLiteral("access_token"))
+                                   .toString();
+        QList<QPair<QByteArray, QByteArray>> headers;
+        if (headerToken)
+            headers.append(bearer(access));
+        const HttpResult r = m_http.send(method, m_server->url(QString(path).replace(QLatin1String("TOKEN"), access)),
+            QByteArray(body).replace("TOKEN", access.toLatin1()), headers);
+        QCOMPARE(r.status, status);
+        QVERIFY2(r.header("WWW-Authenticate").startsWith(challenge), r.header("WWW-Authenticate").constData());
+        if (status == 200)
+            QCOMPARE(r.json().value(QStringLiteral("client_id")).toString(), QStringLiteral("conf-client"));
+    }
+
+    void apiMeShowsTheUserAndClaims()
+    {
+        const HttpResult tokens = confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"), codeFor(QStringLiteral("conf-client"))},
+            {QStringLiteral("redirect_uri"), Redirect}});
+        const HttpResult me = m_http.get(m_server->url(QStringLiteral("/api/me")),
+            {bearer(tokens.json().value(QStringLiteral("access_token")).toString())});
+        QCOMPARE(me.status, 200);
+        QCOMPARE(me.json().value(QStringLiteral("username")).toString(), QStringLiteral("alice"));
+        QCOMPARE(me.json().value(QStringLiteral("claims")).toObject().value(QStringLiteral("email")).toString(),
+            QStringLiteral("alice@example.com"));
+    }
+
+    void revocation()
+    {
+        const auto issue = [this] {
+            return confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                 {QStringLiteral("code"), codeFor(QStringLiteral("conf-client"))},
+                                 {QStringLiteral("redirect_uri"), Redirect}})
+                .json();
+        };
+        const QUrl revoke = m_server->url(QStringLiteral("/oauth/revoke"));
+        const auto auth = basic(QStringLiteral("conf-client"), ConfSecret);
+
+        QJsonObject t = issue();
+        HttpResult r = m_http.post(
+            revoke, form({{QStringLiteral("token"), t.value(QStringLiteral("access_token")).toString()}}), {auth});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(apiMe(t.value(QStringLiteral("access_token")).toString()), 401);
+
+        // A refresh token, wrongly hinted as an access token: still found, and its whole grant ends.
+        t = issue();
+        r = m_http.post(revoke,
+            form({{QStringLiteral("token"), t.value(QStringLiteral("refresh_token")).toString()},
+                {QStringLiteral("token_type_hint"), QStringLiteral("access_token")}}),
+            {auth});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(apiMe(t.value(QStringLiteral("access_token")).toString()), 401);
+
+        r = m_http.post(revoke, form({{QStringLiteral("token"), QStringLiteral("never-issued")}}), {auth});
+        QCOMPARE(r.status, 200);
+
+        t = issue();
+        r = m_http.post(revoke, form({{QStringLiteral("token"), t.value(QStringLiteral("access_token")).toString()}}),
+            {basic(QStringLiteral("legacy"), QStringLiteral("l3gacy"))});
+        QCOMPARE(r.status, 400);
+        QCOMPARE(apiMe(t.value(QStringLiteral("access_token")).toString()), 200);
+
+        r = m_http.post(revoke, form({{QStringLiteral("token_type_hint"), QStringLiteral("access_token")}}), {auth});
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_request"));
+    }
+
+    void introspection()
+    {
+        const QUrl url = m_server->url(QStringLiteral("/oauth/introspect"));
+        const auto auth = basic(QStringLiteral("conf-client"), ConfSecret);
+        const QJsonObject t = confToken(
+            {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                {QStringLiteral("code"), codeFor(QStringLiteral("conf-client"))},
+                {QStringLiteral("redirect_uri"),
+                    Redirect}}).json();
+        const QString access = t.value(QStringLiteral("access_token")).toString();
+        HttpResult r = m_http.post(url, form({{QStringLiteral("token"), access}}), {auth});
+        QCOMPARE(r.status, 200);
+        const QJsonObject active = r.json();
+        QCOMPARE(active.value(QStringLiteral("active")).toBool(), true);
+        QCOMPARE(active.value(QStringLiteral("client_id")).toString(), QStringLiteral("conf-client"));
+        QCOMPARE(active.value(QStringLiteral("username")).toString(), QStringLiteral("alice"));
+        QCOMPARE(active.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
+        for (const char *key : {"scope", "sub", "exp", "iat"})
+            QVERIFY2(active.contains(QLatin1String(key)), key);
+
+        r = m_http.post(
+            url, form({{QStringLiteral("token"), t.value(QStringLiteral("refresh_token")).toString()}}), {auth});
+        QCOMPARE(r.json().value(QStringLiteral("token_type")).toString(), QStringLiteral("refresh_token"));
+
+        m_http.post(m_server->url(QStringLiteral("/oauth/revoke")), form({{QStringLiteral("token"), access}}), {auth});
+        r = m_http.post(url, form({{QStringLiteral("token"), access}}), {auth});
+        QCOMPARE(r.body, QByteArray("{\"active\":false}"));
+        r = m_http.post(url, form({{QStringLiteral("token"), QStringLiteral("nope")}}), {auth});
+        QCOMPARE(r.body, QByteArray("{\"active\":false}"));
+
+        // RFC 7662 §2.1: the caller must authenticate; a public client cannot.
+        r = m_http.post(url, form({{QStringLiteral("token"), access}}));
+        QCOMPARE(r.status, 401);
+        r = m_http.post(
+            url, form({{QStringLiteral("token"), access}, {QStringLiteral("client_id"), QStringLiteral("pub")}}));
+        QCOMPARE(r.status, 401);
+    }
+
+    void metadata()
+    {
+        const HttpResult r = m_http.get(m_server->url(QStringLiteral("/.well-known/oauth-authorization-server")));
+        QCOMPARE(r.status, 200);
+        const QJsonObject m = r.json();
+        QCOMPARE(m.value(QStringLiteral("issuer")).toString(), m_server->issuer());
+        QVERIFY(!m_server->issuer().endsWith(QLatin1Char('/')));
+        QCOMPARE(
+            m.value(QStringLiteral("token_endpoint")).toString(), m_server->issuer() + QStringLiteral("/oauth/token"));
+        const QJsonArray grants = m.value(QStringLiteral("grant_types_supported")).toArray();
+        for (const QString &g :
+            {grant::AuthorizationCode, grant::RefreshToken, grant::ClientCredentials, grant::Password})
+            QVERIFY2(grants.contains(g), qPrintable(g));
+        QVERIFY(m.value(QStringLiteral("code_challenge_methods_supported")).toArray().contains(QStringLiteral("S256")));
+        // Every endpoint listed answers (not 404).
+        for (const char *key : {"token_endpoint", "revocation_endpoint", "introspection_endpoint"}) {
+            const HttpResult e = m_http.post(QUrl(m.value(QLatin1String(key)).toString()), "x=1");
+            QVERIFY2(e.status != 404, key);
+        }
+    }
+
+    void authorizeErrorsThatMustNotRedirect_data()
+    {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("unknown client") << QStringLiteral("/oauth/authorize?client_id=nobody&response_type=code");
+        QTest::newRow("no client_id") << QStringLiteral("/oauth/authorize?response_type=code");
+        QTest::newRow("disabled client") << QStringLiteral("/oauth/authorize?client_id=off&response_type=code");
+        QTest::newRow("unregistered redirect_uri") << QStringLiteral(
+            "/oauth/authorize?client_id=conf-client&response_type=code&redirect_uri=http%3A%2F%2Fevil.example%2Fcb");
+        QTest::newRow("redirect_uri prefix only (exact match)") << QStringLiteral(
+            "/oauth/"
+            "authorize?client_id=conf-client&response_type=code&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb%2Fx");
+        QTest::newRow("redirect_uri left out with two registered")
+            << QStringLiteral("/oauth/authorize?client_id=conf-client&response_type=code");
+    }
+
+    void authorizeErrorsThatMustNotRedirect()
+    {
+        QFETCH(QString, url);
+        const HttpResult r = m_http.get(m_server->url(url));
+        QCOMPARE(r.status, 400);
+        QVERIFY(r.header("Location").isEmpty());
+        QVERIFY(r.header("Content-Type").startsWith("text/html"));
+        QCOMPARE(r.header("X-Frame-Options"), QByteArray("DENY"));
+    }
+
+    void authorizeErrorsThatRedirect_data()
+    {
+        QTest::addColumn<QString>("client");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("unsupported response_type") << "conf-client"
+                                                   << "response_type"
+                                                   << "token"
+                                                   << "unsupported_response_type";
+        QTest::newRow("missing response_type") << "conf-client"
+                                               << "response_type" << QString() << "invalid_request";
+        QTest::newRow("scope not allowed") << "conf-client"
+                                           << "scope"
+                                           << "admin"
+                                           << "invalid_scope";
+        QTest::newRow("public client without PKCE") << "pub"
+                                                    << "scope"
+                                                    << "x"
+                                                    << "invalid_request";
+        QTest::newRow("plain PKCE not allowed") << "conf-client"
+                                                << "code_challenge_method"
+                                                << "plain"
+                                                << "invalid_request";
+    }
+
+    void authorizeErrorsThatRedirect()
+    {
+        QFETCH(QString, client);
+        QFETCH(QString, name);
+        QFETCH(QString, value);
+        QFETCH(QString, error);
+        QList<QPair<QString, QString>> extra{{name, value}};
+        if (name == QLatin1String("code_challenge_method"))
+            extra.append({QStringLiteral("code_challenge"), challengeOf(Verifier)});
+        const HttpResult r = m_http.get(QUrl(authorizeUrl(client, extra)));
+        QCOMPARE(r.status, 303);
+        QVERIFY(r.header("Location").startsWith(QByteArray(Redirect.toUtf8() + '?')));
+        const QUrlQuery q = r.locationQuery();
+        QCOMPARE(q.queryItemValue(QStringLiteral("error")), error);
+        QCOMPARE(q.queryItemValue(QStringLiteral("state")), QStringLiteral("st-123"));
+        QCOMPARE(q.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), m_server->issuer());
+        QVERIFY(!q.hasQueryItem(QStringLiteral("code")));
+    }
+
+    void loginAndConsentPages()
+    {
+        Http browser; // its own cookie jar
+        HttpResult page = browser.get(
+            QUrl(authorizeUrl(QStringLiteral("interactive"), {{QStringLiteral("login_hint"), QStringLiteral("bob")}})));
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.header("X-Frame-Options"), QByteArray("DENY"));
+        QVERIFY(page.header("Content-Security-Policy").contains("frame-ancestors 'none'"));
+        QVERIFY(page.body.contains("value=\"bob\""));
+        QVERIFY(page.body.contains("Interactive &lt;App&gt;")); // escaped
+        QVERIFY(page.body.contains("name=\"pick\" value=\"alice\""));
+        const auto field = [](const QByteArray &html, const QByteArray &name) {
+            const QByteArray marker = "name=\"" + name + "\" value=\"";
+            const qsizetype start = html.indexOf(marker) + marker.size();
+            return QString::fromUtf8(html.mid(start, html.indexOf('"', start) - start));
+        };
+        const QString tx = field(page.body, "tx");
+        const QString csrf = field(page.body, "csrf");
+        QVERIFY(!tx.isEmpty() && !csrf.isEmpty());
+        const QUrl interaction = m_server->url(QStringLiteral("/oauth/authorize/interaction"));
+
+        // Another browser (no CSRF cookie) posting the same form is refused.
+        Http attacker;
+        HttpResult refused = attacker.post(interaction,
+            form({{QStringLiteral("tx"), tx}, {QStringLiteral("csrf"), csrf},
+                {QStringLiteral("step"), QStringLiteral("login")}, {QStringLiteral("pick"), QStringLiteral("alice")}}));
+        QCOMPARE(refused.status, 403);
+
+        HttpResult wrong = browser.post(interaction,
+            form({{QStringLiteral("tx"), tx}, {QStringLiteral("csrf"), csrf},
+                {QStringLiteral("step"), QStringLiteral("login")}, {QStringLiteral("username"), QStringLiteral("bob")},
+                {QStringLiteral("password"), QStringLiteral("nope")}}));
+        QCOMPARE(wrong.status, 303);
+        page = browser.get(QUrl(m_server->issuer() + QString::fromUtf8(wrong.header("Location"))));
+        QVERIFY(page.body.contains("Wrong password"));
+
+        HttpResult login = browser.post(interaction,
+            form({{QStringLiteral("tx"), tx}, {QStringLiteral("csrf"), csrf},
+                {QStringLiteral("step"), QStringLiteral("login")}, {QStringLiteral("username"), QStringLiteral("bob")},
+                {QStringLiteral("password"), QStringLiteral("hunter2")}}));
+        QCOMPARE(login.status, 303);
+        page = browser.get(QUrl(m_server->issuer() + QString::fromUtf8(login.header("Location"))));
+        QCOMPARE(page.status, 200);
+        QVERIFY(page.body.contains("Allow access?"));
+
+        HttpResult deny = browser.post(interaction,
+            form({{QStringLiteral("tx"), tx}, {QStringLiteral("csrf"), csrf},
+                {QStringLiteral("step"), QStringLiteral("consent")},
+                {QStringLiteral("decision"), QStringLiteral("deny")}}));
+        QCOMPARE(deny.status, 303);
+        QCOMPARE(deny.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("access_denied"));
+        QCOMPARE(deny.locationQuery().queryItemValue(QStringLiteral("state")), QStringLiteral("st-123"));
+
+        // Signed in now: the next request goes straight to consent, and Allow gives a code.
+        page = browser.get(QUrl(authorizeUrl(QStringLiteral("interactive"))));
+        QVERIFY(page.body.contains("Allow access?"));
+        HttpResult allow = browser.post(interaction,
+            form({{QStringLiteral("tx"), field(page.body, "tx")}, {QStringLiteral("csrf"), field(page.body, "csrf")},
+                {QStringLiteral("step"), QStringLiteral("consent")},
+                {QStringLiteral("decision"), QStringLiteral("allow")}}));
+        QCOMPARE(allow.status, 303);
+        const QString code = allow.locationQuery().queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+        QVERIFY(!code.isEmpty());
+        const HttpResult t = token({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                       {QStringLiteral("code"), code}, {QStringLiteral("redirect_uri"), Redirect}},
+            {basic(QStringLiteral("interactive"), QStringLiteral("1nteractive"))});
+        QCOMPARE(t.status, 200);
+        const HttpResult me = m_http.get(m_server->url(QStringLiteral("/api/me")),
+            {bearer(t.json().value(QStringLiteral("access_token")).toString())});
+        QCOMPARE(me.json().value(QStringLiteral("username")).toString(), QStringLiteral("bob"));
+
+        // Consent remembered: with prompt=none the answer is a code without any page.
+        HttpResult silent = browser.get(
+            QUrl(authorizeUrl(QStringLiteral("interactive"), {{QStringLiteral("prompt"), QStringLiteral("none")}})));
+        QCOMPARE(silent.status, 303);
+        QVERIFY(silent.locationQuery().hasQueryItem(QStringLiteral("code")));
+        // Without a session prompt=none cannot pass.
+        HttpResult noSession = attacker.get(
+            QUrl(authorizeUrl(QStringLiteral("interactive"), {{QStringLiteral("prompt"), QStringLiteral("none")}})));
+        QCOMPARE(noSession.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("login_required"));
+    }
+
+    void transportErrors()
+    {
+        HttpResult r = m_http.get(m_server->url(QStringLiteral("/oauth/token")));
+        QCOMPARE(r.status, 405);
+        QCOMPARE(r.header("Allow"), QByteArray("POST"));
+        r = m_http.get(m_server->url(QStringLiteral("/no/such/thing")));
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("not_found"));
+        const QByteArray big = rawExchange(m_server->port(),
+            "POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Type: "
+            "application/x-www-form-urlencoded\r\nContent-Length: 5000000\r\n\r\n");
+        QVERIFY2(big.startsWith("HTTP/1.1 413"), big.constData());
+        QCOMPARE(m_http.get(m_server->url(QStringLiteral("/healthz"))).status, 200);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOAuthServer)
+#include "TestOAuthServer.moc"
