@@ -34,9 +34,9 @@ namespace {
 
 enum ExitCode { Ok = 0, Failure = 1, BadInput = 2 };
 
-const QStringList Subcommands = {QStringLiteral("serve"), QStringLiteral("client"), QStringLiteral("user"),
-    QStringLiteral("token"), QStringLiteral("export"), QStringLiteral("import"), QStringLiteral("config"),
-    QStringLiteral("keys")};
+const QStringList Subcommands
+    = {QStringLiteral("serve"), QStringLiteral("client"), QStringLiteral("user"), QStringLiteral("token"),
+        QStringLiteral("export"), QStringLiteral("import"), QStringLiteral("config"), QStringLiteral("keys")};
 
 void out(const QString &text)
 {

@@ -79,10 +79,12 @@ void OAuthService::install(HttpServer &server)
         return Response::json(200, metadata()).withHeader("Access-Control-Allow-Origin", "*");
     });
     server.route({"GET"}, QStringLiteral("/.well-known/openid-configuration"),
-                 [this](const Request &) { return m_oidc->discovery(metadata()); });
+        [this](const Request &) { return m_oidc->discovery(metadata()); });
     server.route({"GET"}, QStringLiteral("/oauth/jwks"), [this](const Request &) { return m_oidc->jwks(); });
-    server.route({"GET", "POST"}, QStringLiteral("/oauth/userinfo"), [this](const Request &r) { return m_oidc->userinfo(r); });
-    server.route({"GET", "POST"}, QStringLiteral("/oauth/logout"), [this](const Request &r) { return m_oidc->logout(r); });
+    server.route(
+        {"GET", "POST"}, QStringLiteral("/oauth/userinfo"), [this](const Request &r) { return m_oidc->userinfo(r); });
+    server.route(
+        {"GET", "POST"}, QStringLiteral("/oauth/logout"), [this](const Request &r) { return m_oidc->logout(r); });
     server.route({"GET"}, QStringLiteral("/"), [this](const Request &) { return m_authorize->homePage(); });
     server.routePrefix(QStringLiteral("/api/"), [this](const Request &r) { return m_guard->handleApi(r); });
 }

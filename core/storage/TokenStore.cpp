@@ -183,8 +183,8 @@ std::optional<TokenRecord> TokenStore::findByJti(const QString &jti) const
 std::optional<TokenRecord> TokenStore::codeOfGrant(const QString &grantId) const
 {
     constexpr TokenKind kind = TokenKind::AuthorizationCode;
-    auto q = prepare(m_db->connection(), QStringLiteral("SELECT %1 FROM %2 WHERE grant_id=? ORDER BY id LIMIT 1")
-                                             .arg(selectColumns(kind), table(kind)));
+    auto q = prepare(m_db->connection(),
+        QStringLiteral("SELECT %1 FROM %2 WHERE grant_id=? ORDER BY id LIMIT 1").arg(selectColumns(kind), table(kind)));
     if (!q)
         return std::nullopt;
     q->addBindValue(grantId);
