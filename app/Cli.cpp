@@ -1,11 +1,13 @@
 #include "Cli.h"
 
+#include "crypto/LocalCa.h"
 #include "http/ServerController.h"
 #include "oauth/ClientExport.h"
 #include "storage/Backup.h"
 #include "storage/ClientStore.h"
 #include "storage/Config.h"
 #include "storage/Database.h"
+#include "storage/DeviceStore.h"
 #include "storage/KeyStore.h"
 #include "storage/TokenStore.h"
 #include "storage/UserStore.h"
@@ -34,9 +36,9 @@ namespace {
 
 enum ExitCode { Ok = 0, Failure = 1, BadInput = 2 };
 
-const QStringList Subcommands
-    = {QStringLiteral("serve"), QStringLiteral("client"), QStringLiteral("user"), QStringLiteral("token"),
-        QStringLiteral("export"), QStringLiteral("import"), QStringLiteral("config"), QStringLiteral("keys")};
+const QStringList Subcommands = {QStringLiteral("serve"), QStringLiteral("client"), QStringLiteral("user"),
+    QStringLiteral("token"), QStringLiteral("export"), QStringLiteral("import"), QStringLiteral("config"),
+    QStringLiteral("device"), QStringLiteral("tls"), QStringLiteral("keys")};
 
 void out(const QString &text)
 {
@@ -576,6 +578,101 @@ int exportImportCommand(const QStringList &arguments, bool isExport)
     return Ok;
 }
 
+int deviceCommand(const QStringList &arguments, const QString &action)
+{
+    Globals g;
+    QCommandLineParser p;
+    g.addTo(p);
+    QCommandLineOption user(
+        QStringLiteral("user"), QStringLiteral("The test user who approves."), QStringLiteral("name"));
+    if (action == QLatin1String("approve"))
+        p.addOption(user);
+    p.addPositionalArgument(
+        QStringLiteral("command"), QStringLiteral("device list|approve USER_CODE --user NAME|deny USER_CODE"));
+    int code = Ok;
+    if (!parse(p, arguments, &code))
+        return code;
+    auto config = loadConfig(p, g);
+    if (!config)
+        return errorFor(config.error());
+    auto db = openDb(*config);
+    if (!db)
+        return errorFor(db.error());
+    DeviceStore store(*db);
+    const QStringList positional = p.positionalArguments().mid(2);
+    if (action == QLatin1String("list")) {
+        if (!positional.isEmpty())
+            return error(QStringLiteral("unexpected argument '%1'").arg(positional.first()));
+        auto list = store.listPending();
+        if (!list)
+            return errorFor(list.error());
+        const qint64 now = Clock::nowMs();
+        QJsonArray array;
+        for (const DeviceRequest &r : *list) {
+            const qint64 left = std::max<qint64>(0, (r.expiresAt - now) / 1000);
+            if (p.isSet(g.json))
+                array.append(QJsonObject{{QStringLiteral("user_code"), r.userCode},
+                    {QStringLiteral("client_id"), r.clientId}, {QStringLiteral("client_name"), r.clientName},
+                    {QStringLiteral("scope"), r.scope}, {QStringLiteral("status"), r.status},
+                    {QStringLiteral("username"), r.username}, {QStringLiteral("expires_in"), left}});
+            else
+                out(QStringLiteral("%1\t%2\t%3\t%4s\t%5").arg(r.userCode, r.clientId, r.status).arg(left).arg(r.scope));
+        }
+        if (p.isSet(g.json))
+            printJson(array);
+        return Ok;
+    }
+    if (action != QLatin1String("approve") && action != QLatin1String("deny"))
+        return error(QStringLiteral("unknown device command '%1' (commands: list, approve, deny)").arg(action));
+    if (positional.size() != 1)
+        return error(QStringLiteral("device %1 takes one user code").arg(action));
+    if (action == QLatin1String("approve")) {
+        if (!p.isSet(user))
+            return error(QStringLiteral("device approve needs --user NAME"));
+        if (auto ok = store.approve(positional.first(), p.value(user)); !ok)
+            return errorFor(ok.error());
+        out(QStringLiteral("approved %1 as %2").arg(DeviceStore::normalizeUserCode(positional.first()), p.value(user)));
+        return Ok;
+    }
+    if (auto ok = store.deny(positional.first()); !ok)
+        return errorFor(ok.error());
+    out(QStringLiteral("denied %1").arg(DeviceStore::normalizeUserCode(positional.first())));
+    return Ok;
+}
+
+int tlsCommand(const QStringList &arguments, const QString &action)
+{
+    Globals g;
+    QCommandLineParser p;
+    g.addTo(p);
+    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("tls export-ca [FILE]"));
+    int code = Ok;
+    if (!parse(p, arguments, &code))
+        return code;
+    if (action != QLatin1String("export-ca"))
+        return error(QStringLiteral("unknown tls command '%1' (commands: export-ca)").arg(action));
+    const QStringList positional = p.positionalArguments().mid(2);
+    if (positional.size() > 1)
+        return error(QStringLiteral("tls export-ca takes at most one file"));
+    auto config = loadConfig(p, g);
+    if (!config)
+        return errorFor(config.error());
+    auto pem = crypto::LocalCa::readCaCertificate(config->tlsFolder());
+    if (!pem)
+        return errorFor(pem.error());
+    if (positional.isEmpty() || positional.first() == QLatin1String("-")) {
+        QFile f;
+        f.open(stdout, QIODevice::WriteOnly);
+        f.write(*pem);
+        return Ok;
+    }
+    QSaveFile file(positional.first());
+    if (!file.open(QIODevice::WriteOnly) || file.write(*pem) != pem->size() || !file.commit())
+        return error(QStringLiteral("cannot write %1: %2").arg(positional.first(), file.errorString()));
+    out(QStringLiteral("wrote the CA certificate to %1").arg(positional.first()));
+    return Ok;
+}
+
 int keysCommand(const QStringList &arguments, const QString &action)
 {
     Globals g;
@@ -653,7 +750,8 @@ int serveCommand(const QStringList &arguments)
     QCommandLineOption logJson(
         QStringLiteral("log-json"), QStringLiteral("Write the request log to stdout as JSON lines."));
     QCommandLineOption debug(QStringLiteral("debug"), QStringLiteral("Print a debug line per request to stderr."));
-    p.addOptions({headless, seed, ephemeral, logJson, debug});
+    QCommandLineOption tls(QStringLiteral("tls"), QStringLiteral("Serve HTTPS with a certificate from the local CA."));
+    p.addOptions({headless, seed, ephemeral, logJson, debug, tls});
     int code = Ok;
     if (!parse(p, arguments, &code))
         return code;
@@ -664,6 +762,8 @@ int serveCommand(const QStringList &arguments)
         return errorFor(config.error());
     if (p.isSet(debug))
         config->debug = true;
+    if (p.isSet(tls))
+        config->tls = true;
 
     QTemporaryDir tempDir;
     if (p.isSet(ephemeral)) {
@@ -705,8 +805,12 @@ int serveCommand(const QStringList &arguments)
     int exitCode = Ok;
     {
         ServerController server(*db);
-        QObject::connect(
-            &server, &ServerController::started, QCoreApplication::instance(), [](const QString &issuer, quint16) {
+        const QString caFile = config->tls ? crypto::LocalCa::caCertificateFile(config->tlsFolder()) : QString();
+        QObject::connect(&server, &ServerController::started, QCoreApplication::instance(),
+            [caFile](const QString &issuer, quint16) {
+                if (!caFile.isEmpty())
+                    QTextStream(stderr) << "oauthdesk: tls: clients must trust the CA certificate " << caFile
+                                        << Qt::endl;
                 QTextStream(stdout) << "listening on " << issuer << Qt::endl;
                 std::fflush(stdout);
             });
@@ -752,7 +856,7 @@ bool isSubcommand(const QStringList &arguments)
 {
     // The first word that is not an option (or an option's value) decides.
     static const QStringList valued = {QStringLiteral("--db"), QStringLiteral("--config"), QStringLiteral("--port"),
-        QStringLiteral("--bind"), QStringLiteral("--issuer")};
+        QStringLiteral("--bind"), QStringLiteral("--issuer"), QStringLiteral("--page"), QStringLiteral("--screenshot")};
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments.at(i);
         if (valued.contains(a)) {
@@ -798,6 +902,10 @@ int run(const QStringList &arguments)
     }
     if (action.isEmpty())
         return error(QStringLiteral("'%1' needs a command; see oauthdesk %1 --help").arg(command));
+    if (command == QLatin1String("device"))
+        return deviceCommand(arguments, action);
+    if (command == QLatin1String("tls"))
+        return tlsCommand(arguments, action);
     if (command == QLatin1String("client")) {
         static const QStringList actions = {QStringLiteral("add"), QStringLiteral("list"), QStringLiteral("show"),
             QStringLiteral("remove"), QStringLiteral("rotate-secret"), QStringLiteral("enable"),

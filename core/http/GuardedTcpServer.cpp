@@ -2,6 +2,8 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -322,13 +324,33 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         refuseOverCapacity(socketDescriptor);
         return;
     }
-    auto *socket = new QTcpSocket(this);
+    QTcpSocket *socket = nullptr;
+    if (m_tls) {
+        auto *ssl = new QSslSocket(this);
+        ssl->setSslConfiguration(m_tlsConfiguration);
+        socket = ssl;
+    } else {
+        socket = new QTcpSocket(this);
+    }
     if (!socket->setSocketDescriptor(socketDescriptor)) {
         delete socket;
         return;
     }
+    // The watcher connects to readyRead, which QSslSocket emits for decrypted bytes only, so the limits apply to
+    // the HTTP stream and the handshake never counts as a request.
     m_watchers.append(new ConnectionWatcher(this, socket));
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        // A failed handshake (a plain-HTTP client, an untrusted CA) ends the connection; QHttpServer deletes it.
+        connect(ssl, &QSslSocket::sslErrors, ssl, [ssl] { ssl->abort(); });
+        ssl->startServerEncryption();
+    }
     addPendingConnection(socket);
+}
+
+void GuardedTcpServer::setTlsConfiguration(const QSslConfiguration &configuration)
+{
+    m_tlsConfiguration = configuration;
+    m_tls = !configuration.localCertificate().isNull() && !configuration.privateKey().isNull();
 }
 
 void GuardedTcpServer::refuseOverCapacity(qintptr socketDescriptor)

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QList>
 #include <QPointer>
+#include <QSslConfiguration>
 #include <QTcpServer>
 #include <QTimer>
 
@@ -44,6 +45,11 @@ public:
     // Takes effect for bytes and connections that arrive afterwards.
     void setLimits(const Limits &limits);
 
+    // With a configuration holding a certificate and key, every accepted connection is a QSslSocket in server
+    // mode; QHttpServer and the watchers then read the decrypted bytes. Must be set before connections arrive.
+    void setTlsConfiguration(const QSslConfiguration &configuration);
+    [[nodiscard]] bool usesTls() const { return m_tls; }
+
     // Connections handed to QHttpServer that are not yet closed.
     [[nodiscard]] int openConnections() const;
 
@@ -68,6 +74,8 @@ private:
     QTimer m_sweepTimer;
     // Watchers are children of their sockets, so QHttpServer deleting a socket deletes its watcher too.
     QList<QPointer<ConnectionWatcher>> m_watchers;
+    QSslConfiguration m_tlsConfiguration;
+    bool m_tls = false;
 };
 
 } // namespace oauthdesk

@@ -3,6 +3,8 @@
 #include "http/HttpServer.h"
 #include "oauth/AuthorizeEndpoint.h"
 #include "oauth/BearerGuard.h"
+#include "oauth/DeviceAuthorizationEndpoint.h"
+#include "oauth/DeviceCodeGrant.h"
 #include "oauth/OidcProvider.h"
 #include "oauth/TokenEndpoint.h"
 
@@ -20,12 +22,15 @@ OAuthService::OAuthService(std::shared_ptr<Database> db, const Config &config, c
     , m_guard(std::make_unique<BearerGuard>(*m_context))
     , m_authorize(std::make_unique<AuthorizeEndpoint>(*m_context))
     , m_oidc(std::make_unique<OidcProvider>(*m_context, *m_authorize))
+    , m_deviceAuthorization(std::make_unique<DeviceAuthorizationEndpoint>(*m_context))
+    , m_deviceVerification(std::make_unique<DeviceVerificationEndpoint>(*m_context))
 {
-    m_oidc->installHooks();
     m_token->addGrant(std::make_unique<AuthorizationCodeGrant>(*m_context));
     m_token->addGrant(std::make_unique<RefreshTokenGrant>(*m_context));
     m_token->addGrant(std::make_unique<ClientCredentialsGrant>(*m_context));
     m_token->addGrant(std::make_unique<PasswordGrant>(*m_context));
+    m_token->addGrant(std::make_unique<DeviceCodeGrant>(*m_context));
+    m_oidc->installHooks();
 }
 
 OAuthService::~OAuthService() = default;
@@ -43,6 +48,7 @@ QJsonObject OAuthService::metadata() const
         {QStringLiteral("userinfo_endpoint"), url("/oauth/userinfo")},
         {QStringLiteral("jwks_uri"), url("/oauth/jwks")},
         {QStringLiteral("end_session_endpoint"), url("/oauth/logout")},
+        {QStringLiteral("device_authorization_endpoint"), url("/oauth/device_authorization")},
         {QStringLiteral("response_types_supported"), QJsonArray{QStringLiteral("code")}},
         {QStringLiteral("response_modes_supported"), QJsonArray{QStringLiteral("query")}},
         {QStringLiteral("grant_types_supported"), QJsonArray::fromStringList(m_token->grantTypes())},
@@ -75,6 +81,10 @@ void OAuthService::install(HttpServer &server)
     server.route({"GET", "POST"}, QStringLiteral("/oauth/authorize/interaction"), [this](const Request &r) {
         return r.method == "POST" ? m_authorize->interaction(r) : m_authorize->showPending(r);
     });
+    server.route({"POST"}, QStringLiteral("/oauth/device_authorization"),
+        [this](const Request &r) { return m_deviceAuthorization->handle(r); });
+    server.route({"GET", "POST"}, QStringLiteral("/device"),
+        [this](const Request &r) { return m_deviceVerification->handle(r); });
     server.route({"GET"}, QStringLiteral("/.well-known/oauth-authorization-server"), [this](const Request &) {
         return Response::json(200, metadata()).withHeader("Access-Control-Allow-Origin", "*");
     });

@@ -19,6 +19,8 @@ class IntrospectionEndpoint;
 class BearerGuard;
 class AuthorizeEndpoint;
 class OidcProvider;
+class DeviceAuthorizationEndpoint;
+class DeviceVerificationEndpoint;
 } // namespace oauth
 
 // The routing table: which endpoint object answers which path. Lives on the server thread.
@@ -43,6 +45,8 @@ private:
     std::unique_ptr<oauth::BearerGuard> m_guard;
     std::unique_ptr<oauth::AuthorizeEndpoint> m_authorize;
     std::unique_ptr<oauth::OidcProvider> m_oidc;
+    std::unique_ptr<oauth::DeviceAuthorizationEndpoint> m_deviceAuthorization;
+    std::unique_ptr<oauth::DeviceVerificationEndpoint> m_deviceVerification;
 };
 
 } // namespace oauthdesk

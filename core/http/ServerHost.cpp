@@ -1,11 +1,16 @@
 #include "http/ServerHost.h"
 
+#include "crypto/LocalCa.h"
 #include "http/GuardedTcpServer.h"
 #include "http/HttpServer.h"
 #include "http/OAuthService.h"
 #include "storage/Database.h"
 
 #include <QHostAddress>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpServer>
 
 namespace oauthdesk {
@@ -28,6 +33,28 @@ void ServerHost::start()
     m_http = new HttpServer(m_db, this);
     // QHttpServer 6.4 has no size, idle or connection limits of its own: the guard adds them.
     auto *tcp = new GuardedTcpServer(GuardedTcpServer::Limits{}, m_http);
+    if (m_config.tls) {
+        // QHttpServer's own sslSetup() does not reach a server given to bind(): the guard does the TLS.
+        auto ca = crypto::LocalCa::ensure(m_config.tlsFolder());
+        const QSslKey key = ca ? QSslKey(ca->serverKeyPem(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey) : QSslKey();
+        if (!ca || key.isNull()) {
+            delete m_http;
+            m_http = nullptr;
+            m_db->setBatching(false);
+            m_db->releaseThreadConnection();
+            m_started = false;
+            Q_EMIT failed(QStringLiteral("cannot set up TLS: %1")
+                              .arg(ca ? QStringLiteral("the server key cannot be read") : ca.error().message));
+            return;
+        }
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificateChain(
+            {QSslCertificate(ca->serverCertificatePem()), QSslCertificate(ca->caCertificatePem())});
+        tls.setPrivateKey(key);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        tls.setProtocol(QSsl::TlsV1_2OrLater);
+        tcp->setTlsConfiguration(tls);
+    }
     const QHostAddress address(m_config.bindAddress);
     if (!tcp->listen(address, m_config.port)) {
         const QString reason = tcp->serverError() == QAbstractSocket::AddressInUseError

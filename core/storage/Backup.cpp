@@ -2,6 +2,7 @@
 
 #include "crypto/Random.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -129,6 +130,7 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
 
     // Parse and check everything before touching the database.
     QList<User> users;
+    QHash<QString, QString> plainPasswords; // a seed file's plain passwords, by username
     const QJsonArray userArray = root.value(QStringLiteral("users")).toArray();
     for (qsizetype i = 0; i < userArray.size(); ++i) {
         const QJsonObject o = userArray.at(i).toObject();
@@ -146,8 +148,13 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
             return fail(Error::invalid(QStringLiteral("%1 (%2): %3").arg(where, u.username, ok.error().message)));
         u.sub = o.value(QStringLiteral("sub")).toString();
         u.passwordHash = o.value(QStringLiteral("password_hash")).toString();
-        if (o.value(QStringLiteral("password")).isString() && !o.value(QStringLiteral("password")).toString().isEmpty())
-            u.passwordHash = crypto::hashPassword(o.value(QStringLiteral("password")).toString());
+        QString plain;
+        if (o.value(QStringLiteral("password")).isString()
+            && !o.value(QStringLiteral("password")).toString().isEmpty()) {
+            plain = o.value(QStringLiteral("password")).toString();
+            u.passwordHash = crypto::hashPassword(plain);
+        }
+        plainPasswords.insert(u.username, plain);
         for (const User &other : std::as_const(users))
             if (other.username == u.username)
                 return fail(
@@ -182,6 +189,10 @@ Result<Backup::Outcome> Backup::importAll(std::shared_ptr<Database> db, const QB
             if (existing) {
                 if (u.sub.isEmpty())
                     u.sub = existing->sub;
+                // A plain password gets a new salt on every import; the same password is no change (idempotent seeds).
+                if (const QString plain = plainPasswords.value(u.username);
+                    !plain.isEmpty() && crypto::verifyPassword(plain, existing->passwordHash))
+                    u.passwordHash = existing->passwordHash;
                 if (existing->claims == u.claims && existing->passwordHash == u.passwordHash
                     && existing->sub == u.sub) {
                     ++outcome.unchanged;

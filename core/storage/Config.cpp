@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -83,11 +84,11 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
     if (!doc.isObject())
         return fail(Error::invalid(QStringLiteral("%1: the config must be a JSON object").arg(origin)));
     const QJsonObject root = doc.object();
-    static const QStringList known
-        = {QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("issuer"), QStringLiteral("lifetimes"),
-            QStringLiteral("tables"), QStringLiteral("allowQueryStringTokens"), QStringLiteral("debug"),
-            QStringLiteral("db"), QStringLiteral("clientsCollectionName"), QStringLiteral("accessTokensCollectionName"),
-            QStringLiteral("refreshTokensCollectionName"), QStringLiteral("authCodesCollectionName")};
+    static const QStringList known = {QStringLiteral("port"), QStringLiteral("bind"), QStringLiteral("issuer"),
+        QStringLiteral("lifetimes"), QStringLiteral("tables"), QStringLiteral("allowQueryStringTokens"),
+        QStringLiteral("debug"), QStringLiteral("tls"), QStringLiteral("db"), QStringLiteral("clientsCollectionName"),
+        QStringLiteral("accessTokensCollectionName"), QStringLiteral("refreshTokensCollectionName"),
+        QStringLiteral("authCodesCollectionName")};
     for (auto it = root.begin(); it != root.end(); ++it)
         if (!known.contains(it.key()))
             return fail(Error::invalid(QStringLiteral("%1: unknown setting '%2'").arg(origin, it.key())));
@@ -110,7 +111,7 @@ Result<Config> Config::fromJson(const QByteArray &json, const QString &origin)
 
     for (const auto &[key, target] :
         {std::pair{QStringLiteral("allowQueryStringTokens"), &config.allowQueryStringTokens},
-            std::pair{QStringLiteral("debug"), &config.debug}}) {
+            std::pair{QStringLiteral("debug"), &config.debug}, std::pair{QStringLiteral("tls"), &config.tls}}) {
         const QJsonValue value = root.value(key);
         if (value.isUndefined())
             continue;
@@ -169,6 +170,7 @@ QByteArray Config::toJson() const
         {QStringLiteral("issuer"), issuer},
         {QStringLiteral("allowQueryStringTokens"), allowQueryStringTokens},
         {QStringLiteral("debug"), debug},
+        {QStringLiteral("tls"), tls},
         {QStringLiteral("lifetimes"),
             QJsonObject{{QStringLiteral("code"), lifetimes.codeSecs}, {QStringLiteral("access"), lifetimes.accessSecs},
                 {QStringLiteral("refresh"), lifetimes.refreshSecs},
@@ -202,6 +204,12 @@ Status Config::validate() const
     return tables.validate();
 }
 
+QString Config::tlsFolder() const
+{
+    const QString db = dbPath.isEmpty() ? defaultDbPath() : dbPath;
+    return QFileInfo(db).absoluteDir().filePath(QStringLiteral("tls"));
+}
+
 QString Config::effectiveIssuer(quint16 boundPort) const
 {
     if (!issuer.isEmpty()) {
@@ -216,7 +224,9 @@ QString Config::effectiveIssuer(quint16 boundPort) const
         host = QStringLiteral("127.0.0.1");
     else if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + bindAddress + QLatin1Char(']');
-    return QStringLiteral("http://%1:%2").arg(host).arg(boundPort);
+    return QStringLiteral("%1://%2:%3")
+        .arg(tls ? QStringLiteral("https") : QStringLiteral("http"), host)
+        .arg(boundPort);
 }
 
 } // namespace oauthdesk

@@ -42,6 +42,7 @@ struct Config
     TableNames tables;
     bool allowQueryStringTokens = false;
     bool debug = false;
+    bool tls = false; // HTTPS with a certificate from the local CA (next to the database)
 
     static QString defaultDbPath();
     static Result<Config> fromFile(const QString &path);
@@ -49,7 +50,10 @@ struct Config
     QByteArray toJson() const;
     Status validate() const;
 
-    // The issuer a server bound to `port` announces: the configured one, or http://HOST:PORT.
+    // The folder of the local CA and server certificate: next to the database.
+    QString tlsFolder() const;
+
+    // The issuer a server bound to `port` announces: the configured one, or http(s)://HOST:PORT.
     QString effectiveIssuer(quint16 boundPort) const;
     bool operator==(const Config &) const = default;
 };

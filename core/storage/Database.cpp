@@ -55,13 +55,56 @@ Error storageError(const QSqlQuery &query)
     return Error::storage(text);
 }
 
-Result<QSqlQuery> prepare(QSqlDatabase db, const QString &sql)
+namespace {
+// Per thread: connection name -> SQL -> prepared statement. sqlite3_prepare costs more than most lookups.
+thread_local QHash<QString, QHash<QString, QSqlQuery>> t_statements;
+constexpr int MaxCachedStatements = 128;
+} // namespace
+
+PreparedQuery::PreparedQuery(QSqlQuery &&query, QString connectionName, QString sql)
+    : QSqlQuery(std::move(query))
+    , m_connectionName(std::move(connectionName))
+    , m_sql(std::move(sql))
+{ }
+
+PreparedQuery::PreparedQuery(PreparedQuery &&other) noexcept
+    : QSqlQuery(std::move(other))
+    , m_connectionName(std::move(other.m_connectionName))
+    , m_sql(std::move(other.m_sql))
 {
+    other.m_sql.clear();
+}
+
+PreparedQuery::~PreparedQuery()
+{
+    if (m_sql.isEmpty())
+        return;
+    finish();
+    auto connection = t_statements.find(m_connectionName);
+    if (connection != t_statements.end() && connection->size() < MaxCachedStatements)
+        connection->insert(m_sql, std::move(static_cast<QSqlQuery &>(*this)));
+}
+
+Result<PreparedQuery> prepare(QSqlDatabase db, const QString &sql)
+{
+    const QString name = db.connectionName();
+    QHash<QString, QSqlQuery> &cache = t_statements[name];
+    auto it = cache.find(sql);
+    if (it != cache.end()) {
+        QSqlQuery cached = std::move(*it);
+        cache.erase(it);
+        return PreparedQuery(std::move(cached), name, sql);
+    }
     QSqlQuery query(db);
     query.setForwardOnly(true);
     if (!query.prepare(sql))
         return fail(storageError(query));
-    return query;
+    return PreparedQuery(std::move(query), name, sql);
+}
+
+void dropPreparedQueries(const QString &connectionName)
+{
+    t_statements.remove(connectionName);
 }
 
 Status execQuery(QSqlQuery &query)
@@ -81,6 +124,7 @@ Database::~Database()
 {
     QMutexLocker lock(&m_mutex);
     for (const QString &name : std::as_const(m_connectionNames)) {
+        dropPreparedQueries(name); // only the calling thread's; other threads released theirs
         {
             QSqlDatabase db = QSqlDatabase::database(name, false);
             if (db.isOpen())
@@ -183,6 +227,7 @@ void Database::releaseThreadConnection()
     const QString name = connectionName();
     t_batches.remove(this);
     t_batching.remove(this);
+    dropPreparedQueries(name);
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isOpen())

@@ -59,8 +59,28 @@ private:
     QStringList m_connectionNames;
 };
 
-// A prepared query that reports its error text with the statement it came from.
-Result<QSqlQuery> prepare(QSqlDatabase db, const QString &sql);
+// A prepared statement borrowed from the calling thread's statement cache. When it goes out of scope it is reset,
+// so no statement keeps an old read snapshot open (that would hide other threads' commits, revocations included),
+// and it goes back to the cache.
+class PreparedQuery final : public QSqlQuery
+{
+public:
+    PreparedQuery(QSqlQuery &&query, QString connectionName, QString sql);
+    PreparedQuery(PreparedQuery &&other) noexcept;
+    PreparedQuery(const PreparedQuery &) = delete;
+    PreparedQuery &operator=(const PreparedQuery &) = delete;
+    PreparedQuery &operator=(PreparedQuery &&) = delete;
+    ~PreparedQuery();
+
+private:
+    QString m_connectionName;
+    QString m_sql; // empty once moved from: nothing to give back
+};
+
+// Prepares `sql` once per thread and connection, and hands out the cached statement after that.
+Result<PreparedQuery> prepare(QSqlDatabase db, const QString &sql);
+// Drops the calling thread's cached statements of one connection (before the connection is removed).
+void dropPreparedQueries(const QString &connectionName);
 Status execQuery(QSqlQuery &query);
 Error storageError(const QSqlQuery &query);
 
