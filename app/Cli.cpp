@@ -8,6 +8,7 @@
 #include "storage/Config.h"
 #include "storage/Database.h"
 #include "storage/DeviceStore.h"
+#include "storage/KeyStore.h"
 #include "storage/TokenStore.h"
 #include "storage/UserStore.h"
 #include "util/Clock.h"
@@ -37,7 +38,7 @@ enum ExitCode { Ok = 0, Failure = 1, BadInput = 2 };
 
 const QStringList Subcommands = {QStringLiteral("serve"), QStringLiteral("client"), QStringLiteral("user"),
     QStringLiteral("token"), QStringLiteral("export"), QStringLiteral("import"), QStringLiteral("config"),
-    QStringLiteral("device"), QStringLiteral("tls")};
+    QStringLiteral("device"), QStringLiteral("tls"), QStringLiteral("keys")};
 
 void out(const QString &text)
 {
@@ -672,6 +673,62 @@ int tlsCommand(const QStringList &arguments, const QString &action)
     return Ok;
 }
 
+int keysCommand(const QStringList &arguments, const QString &action)
+{
+    Globals g;
+    QCommandLineParser p;
+    g.addTo(p);
+    p.addPositionalArgument(QStringLiteral("command"), QStringLiteral("keys list|rotate"));
+    int code = Ok;
+    if (!parse(p, arguments, &code))
+        return code;
+    if (p.positionalArguments().size() > 2)
+        return error(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().at(2)));
+    auto config = loadConfig(p, g);
+    if (!config)
+        return errorFor(config.error());
+    auto db = openDb(*config);
+    if (!db)
+        return errorFor(db.error());
+    KeyStore keys(*db);
+    auto print = [&p, &g](const QList<KeyRecord> &records) {
+        auto time = [](qint64 ms) {
+            return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toUTC().toString(Qt::ISODate) : QString();
+        };
+        if (p.isSet(g.json)) {
+            QJsonArray array;
+            for (const KeyRecord &k : records)
+                array.append(QJsonObject{{QStringLiteral("kid"), k.kid},
+                    {QStringLiteral("alg"), crypto::algName(k.alg)}, {QStringLiteral("created_at"), time(k.createdAt)},
+                    {QStringLiteral("retired_at"), k.retiredAt > 0 ? QJsonValue(time(k.retiredAt)) : QJsonValue()},
+                    {QStringLiteral("status"), k.isActive() ? QStringLiteral("active") : QStringLiteral("retired")},
+                    {QStringLiteral("public_jwk"), k.publicJwk}});
+            printJson(array);
+            return;
+        }
+        for (const KeyRecord &k : records)
+            out(QStringLiteral("%1\t%2\t%3\t%4\t%5")
+                    .arg(crypto::algName(k.alg), k.kid, time(k.createdAt),
+                        k.isActive() ? QStringLiteral("active") : QStringLiteral("retired"),
+                        k.retiredAt > 0 ? time(k.retiredAt) : QStringLiteral("-")));
+    };
+    if (action == QLatin1String("list")) {
+        auto list = keys.list();
+        if (!list)
+            return errorFor(list.error());
+        print(*list);
+        return Ok;
+    }
+    if (action == QLatin1String("rotate")) {
+        auto fresh = keys.rotate();
+        if (!fresh)
+            return errorFor(fresh.error());
+        print(*fresh);
+        return Ok;
+    }
+    return error(QStringLiteral("unknown keys command '%1' (commands: list, rotate)").arg(action));
+}
+
 int s_signalPipe[2] = {-1, -1};
 
 void onSignal(int)
@@ -860,6 +917,8 @@ int run(const QStringList &arguments)
     }
     if (command == QLatin1String("user"))
         return userCommand(arguments, action);
+    if (command == QLatin1String("keys"))
+        return keysCommand(arguments, action);
     return tokenCommand(arguments, action);
 }
 

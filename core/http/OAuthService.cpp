@@ -5,6 +5,7 @@
 #include "oauth/BearerGuard.h"
 #include "oauth/DeviceAuthorizationEndpoint.h"
 #include "oauth/DeviceCodeGrant.h"
+#include "oauth/OidcProvider.h"
 #include "oauth/TokenEndpoint.h"
 
 #include <QJsonArray>
@@ -20,6 +21,7 @@ OAuthService::OAuthService(std::shared_ptr<Database> db, const Config &config, c
     , m_introspection(std::make_unique<IntrospectionEndpoint>(*m_context))
     , m_guard(std::make_unique<BearerGuard>(*m_context))
     , m_authorize(std::make_unique<AuthorizeEndpoint>(*m_context))
+    , m_oidc(std::make_unique<OidcProvider>(*m_context, *m_authorize))
     , m_deviceAuthorization(std::make_unique<DeviceAuthorizationEndpoint>(*m_context))
     , m_deviceVerification(std::make_unique<DeviceVerificationEndpoint>(*m_context))
 {
@@ -28,6 +30,7 @@ OAuthService::OAuthService(std::shared_ptr<Database> db, const Config &config, c
     m_token->addGrant(std::make_unique<ClientCredentialsGrant>(*m_context));
     m_token->addGrant(std::make_unique<PasswordGrant>(*m_context));
     m_token->addGrant(std::make_unique<DeviceCodeGrant>(*m_context));
+    m_oidc->installHooks();
 }
 
 OAuthService::~OAuthService() = default;
@@ -42,6 +45,9 @@ QJsonObject OAuthService::metadata() const
         {QStringLiteral("token_endpoint"), url("/oauth/token")},
         {QStringLiteral("revocation_endpoint"), url("/oauth/revoke")},
         {QStringLiteral("introspection_endpoint"), url("/oauth/introspect")},
+        {QStringLiteral("userinfo_endpoint"), url("/oauth/userinfo")},
+        {QStringLiteral("jwks_uri"), url("/oauth/jwks")},
+        {QStringLiteral("end_session_endpoint"), url("/oauth/logout")},
         {QStringLiteral("device_authorization_endpoint"), url("/oauth/device_authorization")},
         {QStringLiteral("response_types_supported"), QJsonArray{QStringLiteral("code")}},
         {QStringLiteral("response_modes_supported"), QJsonArray{QStringLiteral("query")}},
@@ -82,6 +88,13 @@ void OAuthService::install(HttpServer &server)
     server.route({"GET"}, QStringLiteral("/.well-known/oauth-authorization-server"), [this](const Request &) {
         return Response::json(200, metadata()).withHeader("Access-Control-Allow-Origin", "*");
     });
+    server.route({"GET"}, QStringLiteral("/.well-known/openid-configuration"),
+        [this](const Request &) { return m_oidc->discovery(metadata()); });
+    server.route({"GET"}, QStringLiteral("/oauth/jwks"), [this](const Request &) { return m_oidc->jwks(); });
+    server.route(
+        {"GET", "POST"}, QStringLiteral("/oauth/userinfo"), [this](const Request &r) { return m_oidc->userinfo(r); });
+    server.route(
+        {"GET", "POST"}, QStringLiteral("/oauth/logout"), [this](const Request &r) { return m_oidc->logout(r); });
     server.route({"GET"}, QStringLiteral("/"), [this](const Request &) { return m_authorize->homePage(); });
     server.routePrefix(QStringLiteral("/api/"), [this](const Request &r) { return m_guard->handleApi(r); });
 }

@@ -18,6 +18,7 @@ class RevocationEndpoint;
 class IntrospectionEndpoint;
 class BearerGuard;
 class AuthorizeEndpoint;
+class OidcProvider;
 class DeviceAuthorizationEndpoint;
 class DeviceVerificationEndpoint;
 } // namespace oauth
@@ -43,6 +44,7 @@ private:
     std::unique_ptr<oauth::IntrospectionEndpoint> m_introspection;
     std::unique_ptr<oauth::BearerGuard> m_guard;
     std::unique_ptr<oauth::AuthorizeEndpoint> m_authorize;
+    std::unique_ptr<oauth::OidcProvider> m_oidc;
     std::unique_ptr<oauth::DeviceAuthorizationEndpoint> m_deviceAuthorization;
     std::unique_ptr<oauth::DeviceVerificationEndpoint> m_deviceVerification;
 };

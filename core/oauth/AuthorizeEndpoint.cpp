@@ -119,6 +119,12 @@ std::optional<AuthorizeEndpoint::Session> AuthorizeEndpoint::sessionOf(const Req
     return *it;
 }
 
+bool AuthorizeEndpoint::endSession(const Request &request)
+{
+    const QString sid = cookieValue(request, sessionCookieName());
+    return !sid.isEmpty() && m_sessions.remove(sid) > 0;
+}
+
 bool AuthorizeEndpoint::hasConsent(const QString &clientId, const QString &username, const QString &scope) const
 {
     auto q = prepare(

@@ -49,6 +49,8 @@ public:
     Response errorPage(int status, const QString &title, const QString &detail) const;
 
     static QString sessionCookieName() { return QStringLiteral("oauthdesk_session"); }
+    // Forgets the browser session named by the request's cookie (RP-Initiated Logout); false when there was none.
+    bool endSession(const Request &request);
 
 private:
     struct Session

@@ -48,6 +48,9 @@ std::expected<Grant, OAuthError> RefreshTokenGrant::decide(const Client &client,
     grant.user = user;
     grant.scope = scope;
     grant.grantId = record->grantId;
+    // OpenID Connect Core §12.2: a refreshed ID token keeps the time of the original authentication.
+    if (const auto code = m_context.tokens.codeOfGrant(record->grantId))
+        grant.authTime = code->authTime;
     if (client.refreshRotation) {
         auto marked = m_context.tokens.markUsed(*record);
         if (!marked)

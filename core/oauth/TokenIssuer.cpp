@@ -22,6 +22,7 @@ std::expected<QJsonObject, OAuthError> TokenIssuer::issue(const Grant &grant)
     access.grantId = grant.grantId.isEmpty() ? TokenStore::newGrantId() : grant.grantId;
     access.issuedAt = now;
     access.expiresAt = now + qint64(accessTtl) * 1000;
+    access.authTime = grant.authTime; // for the auth_time claim of a JWT access token (RFC 9068 §2.2.1)
 
     QString accessValue;
     if (grant.client.accessTokenFormat == QLatin1String("jwt") && m_context.makeJwtAccessToken) {

@@ -180,6 +180,19 @@ std::optional<TokenRecord> TokenStore::findByJti(const QString &jti) const
     return recordFrom(kind, *q);
 }
 
+std::optional<TokenRecord> TokenStore::codeOfGrant(const QString &grantId) const
+{
+    constexpr TokenKind kind = TokenKind::AuthorizationCode;
+    auto q = prepare(m_db->connection(),
+        QStringLiteral("SELECT %1 FROM %2 WHERE grant_id=? ORDER BY id LIMIT 1").arg(selectColumns(kind), table(kind)));
+    if (!q)
+        return std::nullopt;
+    q->addBindValue(grantId);
+    if (!q->exec() || !q->next())
+        return std::nullopt;
+    return recordFrom(kind, *q);
+}
+
 Result<bool> TokenStore::markUsed(const TokenRecord &record)
 {
     if (record.kind == TokenKind::AccessToken)

@@ -28,6 +28,8 @@ public:
 
     std::optional<TokenRecord> findByValue(TokenKind kind, const QString &value) const;
     std::optional<TokenRecord> findByJti(const QString &jti) const;
+    // The authorization code a grant started from (its nonce and auth_time), if the grant had one.
+    std::optional<TokenRecord> codeOfGrant(const QString &grantId) const;
 
     // Marks a code redeemed or a refresh token rotated out; false when it already was (a replay).
     Result<bool> markUsed(const TokenRecord &record);
