@@ -1,7 +1,9 @@
 #include "MainWindow.h"
 
 #include "DevicePage.h"
+#include "KeysPage.h"
 #include "RequestsPage.h"
+#include "TokenInspectorDialog.h"
 #include "TokensPage.h"
 
 #include "BackupTransfer.h"
@@ -159,6 +161,7 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, ServerController *server, c
         QStringLiteral("tokens"), tr("Tokens"), icon(QStringLiteral("tokens")), new TokensPage(m_db, m_server, this));
     addPage(QStringLiteral("requests"), tr("Requests"), icon(QStringLiteral("requests")),
         new RequestsPage(m_db, m_server, this));
+    addPage(QStringLiteral("keys"), tr("Keys"), icon(QStringLiteral("keys")), new KeysPage(m_db, m_server, this));
     auto *devicePage = new DevicePage(m_db, m_server, this);
     addPage(QStringLiteral("device"), tr("Device"), icon(QStringLiteral("device")), devicePage);
     connect(devicePage, &DevicePage::newRequest, this, [this](const QString &userCode) {
@@ -167,6 +170,11 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, ServerController *server, c
     });
 
     createMenus();
+    setTokenInspector([this] {
+        auto *dialog = new TokenInspectorDialog(m_db, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show(); // not modal: the window stays usable while a token is inspected
+    });
     connect(m_serverPage, &ServerPage::startRequested, this, &MainWindow::startServer);
     connect(m_serverPage, &ServerPage::stopRequested, this, &MainWindow::stopServer);
     connect(m_clientsPage, &ClientsPage::clientsChanged, m_serverPage, &ServerPage::refreshClients);

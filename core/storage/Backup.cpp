@@ -83,6 +83,10 @@ Result<Client> Backup::clientFromJson(const QJsonObject &o)
     c.refreshRotation = o.value(QStringLiteral("refresh_token_rotation")).toBool(true);
     c.accessTokenFormat = o.value(QStringLiteral("access_token_format")).toString(QStringLiteral("opaque"));
     c.idTokenAlg = o.value(QStringLiteral("id_token_signed_response_alg")).toString(QStringLiteral("RS256"));
+    // Our own export carries the exact creation time; RFC 7591's client_id_issued_at has whole seconds.
+    c.createdAt = o.contains(QStringLiteral("created_at_ms"))
+        ? qint64(o.value(QStringLiteral("created_at_ms")).toDouble(0))
+        : qint64(o.value(QStringLiteral("client_id_issued_at")).toDouble(0)) * 1000;
     if (auto ok = ClientStore::normalize(c); !ok)
         return fail(ok.error());
     return c;
@@ -100,6 +104,7 @@ Result<QJsonObject> Backup::exportAll(ClientStore &clients, UserStore &users)
     for (const Client &c : *clientList) {
         QJsonObject o = c.toJson(true);
         o.insert(QStringLiteral("token_endpoint_auth_method_pinned"), c.authMethodPinned);
+        o.insert(QStringLiteral("created_at_ms"), double(c.createdAt));
         clientArray.append(o);
     }
     QJsonArray userArray;

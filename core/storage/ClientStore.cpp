@@ -203,7 +203,11 @@ Result<Client> ClientStore::add(Client client)
 {
     if (auto ok = normalize(client); !ok)
         return fail(ok.error());
-    client.createdAt = client.updatedAt = Clock::nowMs();
+    // An imported client keeps its creation time, so a round trip preserves the order of the list too.
+    const qint64 now = Clock::nowMs();
+    if (client.createdAt <= 0)
+        client.createdAt = now;
+    client.updatedAt = now;
     Status status = m_db->write([&]() -> Status {
         if (find(client.clientId))
             return fail(Error::conflict(QStringLiteral("a client with id '%1' exists already").arg(client.clientId)));

@@ -76,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(window.currentPageId(), QStringLiteral("server"));
 
         // Pages from other modules slot in by id order without moving the current page; an id is added once.
-        QCOMPARE(sidebar->count(), 6);
+        QCOMPARE(sidebar->count(), 7);
         window.addPage(QStringLiteral("keys"), QStringLiteral("Keys"), QIcon(), new QLabel(QStringLiteral("keys")));
         window.addPage(QStringLiteral("tokens"), QStringLiteral("Tokens"), QIcon(), new QLabel(QStringLiteral("t")));
         QCOMPARE(sidebar->count(), 7);
