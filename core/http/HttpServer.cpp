@@ -114,7 +114,6 @@ HttpServer::HttpServer(std::shared_ptr<Database> db, QObject *parent)
             Q_EMIT requestsServed(m_logBuffer);
             m_logBuffer.clear();
         }
-        persistLog();
     });
     m_logTimer.start();
 }
@@ -124,7 +123,6 @@ HttpServer::~HttpServer()
     flush();
     if (!m_logBuffer.isEmpty())
         Q_EMIT requestsServed(m_logBuffer);
-    persistLog();
 }
 
 void HttpServer::route(const QByteArrayList &methods, const QString &path, Handler handler)
@@ -250,7 +248,6 @@ void HttpServer::send(Pending &pending)
     pending.entry.id = m_nextLogId++;
     pending.entry.durationUs = pending.timer.nsecsElapsed() / 1000;
     m_logBuffer.append(pending.entry);
-    m_persistBuffer.append(pending.entry);
 }
 
 void HttpServer::flush()
@@ -280,58 +277,6 @@ void HttpServer::flush()
     m_pendingPerSocket.clear();
     for (Pending &p : batch)
         send(p);
-}
-
-void HttpServer::persistLog()
-{
-    if (m_persistBuffer.isEmpty())
-        return;
-    // Only the newest entries are kept on disk; older ones were already shown live.
-    constexpr int KeepRows = 20000;
-    if (m_persistBuffer.size() > KeepRows)
-        m_persistBuffer.remove(0, m_persistBuffer.size() - KeepRows);
-    const QList<RequestLogEntry> entries = std::move(m_persistBuffer);
-    m_persistBuffer.clear();
-    auto headersText = [](const QList<QPair<QByteArray, QByteArray>> &headers) {
-        QByteArray out;
-        for (const auto &[k, v] : headers)
-            out += k + ": " + v + '\n';
-        return QString::fromUtf8(out);
-    };
-    const Status status = m_db->write([&]() -> Status {
-        auto q = prepare(m_db->connection(),
-            QStringLiteral("INSERT INTO request_log (at, method, path, status, duration_us, client_id, "
-                           "remote, request_headers, request_body, response_headers, response_body) "
-                           "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-        if (!q)
-            return fail(q.error());
-        for (const RequestLogEntry &raw : entries) {
-            const RequestLogEntry e = raw.redacted();
-            q->bindValue(0, e.atMs);
-            q->bindValue(1, QString::fromLatin1(e.method));
-            q->bindValue(2, e.path);
-            q->bindValue(3, e.status);
-            q->bindValue(4, e.durationUs);
-            q->bindValue(5, e.clientId.isEmpty() ? QVariant() : QVariant(e.clientId));
-            q->bindValue(6, e.remote);
-            q->bindValue(7, headersText(e.requestHeaders));
-            q->bindValue(8, QString::fromUtf8(e.requestBody.left(64 * 1024)));
-            q->bindValue(9, headersText(e.responseHeaders));
-            q->bindValue(10, QString::fromUtf8(e.responseBody.left(64 * 1024)));
-            if (auto ok = execQuery(*q); !ok)
-                return ok;
-        }
-        auto trim = prepare(m_db->connection(),
-            QStringLiteral("DELETE FROM request_log WHERE id <= (SELECT max(id) FROM request_log) - ?"));
-        if (!trim)
-            return fail(trim.error());
-        trim->addBindValue(KeepRows);
-        return execQuery(*trim);
-    });
-    if (!status)
-        qWarning("oauthdesk: request log not saved: %s", qPrintable(status.error().message));
-    if (m_db->inBatch())
-        flush();
 }
 
 } // namespace oauthdesk

@@ -41,6 +41,7 @@ public:
     static QByteArray serialize(const oauth::Response &response, bool headRequest, bool close);
 
 Q_SIGNALS:
+    // Every 100 ms, what was served since: for the window, the JSON log and the log writer.
     void requestsServed(const QList<oauthdesk::RequestLogEntry> &entries);
     void committed(); // a batch of writes reached the database
 
@@ -67,7 +68,6 @@ private:
     oauth::Response dispatch(const oauth::Request &request) const;
     void flush();
     void send(Pending &pending);
-    void persistLog();
 
     std::shared_ptr<Database> m_db;
     QHash<QString, Route> m_routes;
@@ -77,7 +77,6 @@ private:
     QTimer m_flushTimer;
     QTimer m_logTimer;
     QList<RequestLogEntry> m_logBuffer;
-    QList<RequestLogEntry> m_persistBuffer;
     qint64 m_nextLogId = 1;
 };
 

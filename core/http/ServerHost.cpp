@@ -3,15 +3,18 @@
 #include "crypto/LocalCa.h"
 #include "http/GuardedTcpServer.h"
 #include "http/HttpServer.h"
+#include "http/LogWriter.h"
 #include "http/OAuthService.h"
 #include "storage/Database.h"
 
 #include <QHostAddress>
+#include <QSqlQuery>
 #include <QSslCertificate>
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslSocket>
 #include <QTcpServer>
+#include <QThread>
 
 namespace oauthdesk {
 
@@ -30,6 +33,14 @@ void ServerHost::start()
     // Group commit: writes of one event-loop turn share a transaction (see HttpServer).
     m_started = true;
     m_db->setBatching(true);
+    // Checkpoints run on the log writer's thread, so their fsync never lands inside a request.
+    QSqlQuery(m_db->connection()).exec(QStringLiteral("PRAGMA wal_autocheckpoint=0"));
+    m_logThread = new QThread;
+    m_logThread->setObjectName(QStringLiteral("oauthdesk-log"));
+    m_logWriter = new LogWriter(m_db);
+    m_logWriter->moveToThread(m_logThread);
+    m_logThread->start();
+    QMetaObject::invokeMethod(m_logWriter, &LogWriter::start, Qt::QueuedConnection);
     m_http = new HttpServer(m_db, this);
     // QHttpServer 6.4 has no size, idle or connection limits of its own: the guard adds them.
     auto *tcp = new GuardedTcpServer(GuardedTcpServer::Limits{}, m_http);
@@ -42,6 +53,7 @@ void ServerHost::start()
             m_http = nullptr;
             m_db->setBatching(false);
             m_db->releaseThreadConnection();
+            stopLogWriter();
             m_started = false;
             Q_EMIT failed(QStringLiteral("cannot set up TLS: %1")
                               .arg(ca ? QStringLiteral("the server key cannot be read") : ca.error().message));
@@ -64,6 +76,7 @@ void ServerHost::start()
         m_http = nullptr;
         m_db->setBatching(false);
         m_db->releaseThreadConnection();
+        stopLogWriter();
         m_started = false;
         Q_EMIT failed(
             QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
@@ -75,6 +88,7 @@ void ServerHost::start()
     m_service = std::make_unique<OAuthService>(m_db, m_config, issuer);
     m_service->install(*m_http);
     connect(m_http, &HttpServer::requestsServed, this, &ServerHost::requestsServed);
+    connect(m_http, &HttpServer::requestsServed, m_logWriter, &LogWriter::persist);
     connect(m_http, &HttpServer::committed, this, &ServerHost::tokensChanged);
     Q_EMIT started(issuer, port);
 }
@@ -91,8 +105,24 @@ void ServerHost::stop()
     m_service.reset();
     m_db->commitBatch();
     m_db->setBatching(false);
+    QSqlQuery(m_db->connection()).exec(QStringLiteral("PRAGMA wal_autocheckpoint=1000"));
     m_db->releaseThreadConnection();
+    stopLogWriter();
     Q_EMIT stopped();
+}
+
+void ServerHost::stopLogWriter()
+{
+    if (!m_logThread)
+        return;
+    // The last log batch was queued before this call, so it is written before finish() runs.
+    QMetaObject::invokeMethod(m_logWriter, &LogWriter::finish, Qt::BlockingQueuedConnection);
+    m_logThread->quit();
+    m_logThread->wait();
+    delete m_logWriter;
+    delete m_logThread;
+    m_logWriter = nullptr;
+    m_logThread = nullptr;
 }
 
 } // namespace oauthdesk

@@ -4,6 +4,7 @@
 #include "storage/Config.h"
 
 #include <QObject>
+#include <QThread>
 
 #include <memory>
 
@@ -11,6 +12,7 @@ namespace oauthdesk {
 
 class Database;
 class HttpServer;
+class LogWriter;
 class OAuthService;
 
 // Everything that lives on the server thread: the listening socket, the HTTP server and the OAuth endpoints.
@@ -37,7 +39,11 @@ Q_SIGNALS:
 private:
     std::shared_ptr<Database> m_db;
     Config m_config;
+    void stopLogWriter();
+
     HttpServer *m_http = nullptr;
+    QThread *m_logThread = nullptr;
+    LogWriter *m_logWriter = nullptr;
     bool m_started = false;
     std::unique_ptr<OAuthService> m_service;
 };

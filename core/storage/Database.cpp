@@ -240,10 +240,11 @@ void Database::releaseThreadConnection()
 
 Status Database::exec(QSqlDatabase db, const QString &sql)
 {
-    QSqlQuery query(db);
-    if (!query.exec(sql))
-        return fail(storageError(query));
-    return {};
+    // BEGIN, COMMIT, SAVEPOINT and RELEASE run for every token: they come from the statement cache too.
+    auto query = prepare(db, sql);
+    if (!query)
+        return fail(query.error());
+    return execQuery(*query);
 }
 
 Status Database::migrate()

@@ -7,6 +7,7 @@
 #include "util/Clock.h"
 
 #include <QJsonArray>
+#include <QSqlQuery>
 
 using namespace oauthdesk;
 using namespace oauthdesk::test;
@@ -734,6 +735,32 @@ private Q_SLOTS:
         HttpResult noSession = attacker.get(
             QUrl(authorizeUrl(QStringLiteral("interactive"), {{QStringLiteral("prompt"), QStringLiteral("none")}})));
         QCOMPARE(noSession.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("login_required"));
+    }
+
+    void requestLogIsStoredRedacted()
+    {
+        const HttpResult r = m_http.post(m_server->url(QStringLiteral("/oauth/token?trace=log-test")),
+            "grant_type=client_credentials&client_id=conf-client&client_secret=" + QUrl::toPercentEncoding(ConfSecret));
+        QCOMPARE(r.status, 200);
+        const QString access = r.json().value(QStringLiteral("access_token")).toString();
+        // The log writer stores entries in the background, within a fraction of a second.
+        QString requestBody, responseBody;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                QSqlQuery q(m_server->db()->connection());
+                q.exec(QStringLiteral("SELECT request_body, response_body, status, client_id FROM request_log "
+                                      "WHERE path LIKE '/oauth/token?trace=log-test%'"));
+                if (!q.next())
+                    return false;
+                requestBody = q.value(0).toString();
+                responseBody = q.value(1).toString();
+                return q.value(2).toInt() == 200 && q.value(3).toString() == QLatin1String("conf-client");
+            }(),
+            5000);
+        QVERIFY2(!requestBody.contains(QStringLiteral("pass")), qPrintable(requestBody));
+        QVERIFY(requestBody.contains(QStringLiteral("client_secret=")));
+        QVERIFY2(!responseBody.contains(access), qPrintable(responseBody));
+        QVERIFY(responseBody.contains(access.left(4) + QStringLiteral("****")));
     }
 
     void transportErrors()

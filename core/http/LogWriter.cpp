@@ -1,0 +1,98 @@
+#include "http/LogWriter.h"
+
+#include "storage/Database.h"
+
+#include <QSqlQuery>
+
+namespace oauthdesk {
+
+namespace {
+
+QString headersText(const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QByteArray out;
+    for (const auto &[k, v] : headers)
+        out += k + ": " + v + '\n';
+    return QString::fromUtf8(out);
+}
+
+} // namespace
+
+LogWriter::LogWriter(std::shared_ptr<Database> db)
+    : m_db(std::move(db))
+{ }
+
+void LogWriter::start()
+{
+    m_checkpointTimer = new QTimer(this);
+    m_checkpointTimer->setInterval(500);
+    connect(m_checkpointTimer, &QTimer::timeout, this, &LogWriter::checkpoint);
+    m_checkpointTimer->start();
+}
+
+void LogWriter::persist(const QList<RequestLogEntry> &entries)
+{
+    // Under a flood only the newest entries are kept on disk; every one of them was already shown live.
+    const qsizetype first = entries.size() > KeepRows ? entries.size() - KeepRows : 0;
+    for (qsizetype start = first; start < entries.size(); start += RowsPerTransaction) {
+        const qsizetype end = std::min(entries.size(), start + RowsPerTransaction);
+        const Status status = m_db->write([&]() -> Status {
+            auto q = prepare(m_db->connection(),
+                QStringLiteral("INSERT INTO request_log (at, method, path, status, duration_us, client_id, "
+                               "remote, request_headers, request_body, response_headers, response_body) "
+                               "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
+            if (!q)
+                return fail(q.error());
+            for (qsizetype i = start; i < end; ++i) {
+                const RequestLogEntry e = entries.at(i).redacted();
+                q->bindValue(0, e.atMs);
+                q->bindValue(1, QString::fromLatin1(e.method));
+                q->bindValue(2, e.path);
+                q->bindValue(3, e.status);
+                q->bindValue(4, e.durationUs);
+                q->bindValue(5, e.clientId.isEmpty() ? QVariant() : QVariant(e.clientId));
+                q->bindValue(6, e.remote);
+                q->bindValue(7, headersText(e.requestHeaders));
+                q->bindValue(8, QString::fromUtf8(e.requestBody.left(64 * 1024)));
+                q->bindValue(9, headersText(e.responseHeaders));
+                q->bindValue(10, QString::fromUtf8(e.responseBody.left(64 * 1024)));
+                if (auto ok = execQuery(*q); !ok)
+                    return ok;
+            }
+            return {};
+        });
+        if (!status) {
+            qWarning("oauthdesk: request log not saved: %s", qPrintable(status.error().message));
+            return;
+        }
+    }
+    m_sinceTrim += int(entries.size() - first);
+    if (m_sinceTrim >= 1000) {
+        m_sinceTrim = 0;
+        m_db->write([this]() -> Status {
+            auto trim = prepare(m_db->connection(),
+                QStringLiteral("DELETE FROM request_log WHERE id <= (SELECT max(id) FROM request_log) - ?"));
+            if (!trim)
+                return fail(trim.error());
+            trim->addBindValue(KeepRows);
+            return execQuery(*trim);
+        });
+    }
+}
+
+void LogWriter::checkpoint()
+{
+    // PASSIVE never blocks the server's writers; the fsync it costs happens here, not in a request.
+    QSqlQuery q(m_db->connection());
+    q.exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)"));
+}
+
+void LogWriter::finish()
+{
+    if (m_checkpointTimer)
+        m_checkpointTimer->stop();
+    checkpoint();
+    m_db->releaseThreadConnection();
+}
+
+} // namespace oauthdesk
