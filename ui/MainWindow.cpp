@@ -28,6 +28,8 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPainter>
+#include <QPixmap>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSettings>
@@ -50,7 +52,20 @@ namespace {
 
 QIcon icon(const QString &name)
 {
-    return QIcon(QStringLiteral(":/icons/%1.svg").arg(name));
+    // The grey line icons vanish on the selection highlight: the selected state gets a white copy.
+    const QString path = QStringLiteral(":/icons/%1.svg").arg(name);
+    QIcon result(path);
+    for (int size : {16, 24, 32, 48}) {
+        QPixmap pixmap = result.pixmap(size, size);
+        if (pixmap.isNull())
+            continue;
+        QPainter painter(&pixmap);
+        painter.setCompositionMode(QPainter::CompositionMode_SourceIn);
+        painter.fillRect(pixmap.rect(), Qt::white);
+        painter.end();
+        result.addPixmap(pixmap, QIcon::Selected);
+    }
+    return result;
 }
 
 // Lists what an import would overwrite and asks what to do about it.

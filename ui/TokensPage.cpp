@@ -277,12 +277,13 @@ void TokensPage::buildTab(TokenKind kind)
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(TokenTableModel::Scopes, QHeaderView::Stretch);
-    header->resizeSection(TokenTableModel::Client, 170);
-    header->resizeSection(TokenTableModel::User, 120);
-    header->resizeSection(TokenTableModel::Prefix, 110);
-    header->resizeSection(TokenTableModel::Issued, 140);
-    header->resizeSection(TokenTableModel::ExpiresIn, 100);
-    header->resizeSection(TokenTableModel::Status, 100);
+    // Fixed columns narrow enough that Scopes keeps its room and Status is never cut off beside the details pane.
+    header->resizeSection(TokenTableModel::Client, 140);
+    header->resizeSection(TokenTableModel::User, 90);
+    header->resizeSection(TokenTableModel::Prefix, 100);
+    header->resizeSection(TokenTableModel::Issued, 80);
+    header->resizeSection(TokenTableModel::ExpiresIn, 90);
+    header->resizeSection(TokenTableModel::Status, 90);
     header->setMinimumSectionSize(60);
 
     tab.emptyLabel = new QLabel(tab.stack);

@@ -49,14 +49,8 @@ void ServerHost::start()
         auto ca = crypto::LocalCa::ensure(m_config.tlsFolder());
         const QSslKey key = ca ? QSslKey(ca->serverKeyPem(), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey) : QSslKey();
         if (!ca || key.isNull()) {
-            delete m_http;
-            m_http = nullptr;
-            m_db->setBatching(false);
-            m_db->releaseThreadConnection();
-            stopLogWriter();
-            m_started = false;
-            Q_EMIT failed(QStringLiteral("cannot set up TLS: %1")
-                              .arg(ca ? QStringLiteral("the server key cannot be read") : ca.error().message));
+            abortStart(QStringLiteral("cannot set up TLS: %1")
+                           .arg(ca ? QStringLiteral("the server key cannot be read") : ca.error().message));
             return;
         }
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
@@ -72,13 +66,7 @@ void ServerHost::start()
         const QString reason = tcp->serverError() == QAbstractSocket::AddressInUseError
             ? QStringLiteral("port %1 is in use").arg(m_config.port)
             : tcp->errorString();
-        delete m_http;
-        m_http = nullptr;
-        m_db->setBatching(false);
-        m_db->releaseThreadConnection();
-        stopLogWriter();
-        m_started = false;
-        Q_EMIT failed(
+        abortStart(
             QStringLiteral("cannot listen on %1:%2: %3").arg(m_config.bindAddress).arg(m_config.port).arg(reason));
         return;
     }
@@ -109,6 +97,17 @@ void ServerHost::stop()
     m_db->releaseThreadConnection();
     stopLogWriter();
     Q_EMIT stopped();
+}
+
+void ServerHost::abortStart(const QString &message)
+{
+    delete m_http;
+    m_http = nullptr;
+    m_db->setBatching(false);
+    m_db->releaseThreadConnection();
+    stopLogWriter();
+    m_started = false;
+    Q_EMIT failed(message);
 }
 
 void ServerHost::stopLogWriter()

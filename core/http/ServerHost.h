@@ -39,6 +39,7 @@ Q_SIGNALS:
 private:
     std::shared_ptr<Database> m_db;
     Config m_config;
+    void abortStart(const QString &message);
     void stopLogWriter();
 
     HttpServer *m_http = nullptr;

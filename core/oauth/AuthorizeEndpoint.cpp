@@ -16,21 +16,6 @@ namespace {
 constexpr int PendingLifetimeMs = 15 * 60 * 1000;
 constexpr int MaxPending = 2000;
 
-QString cookieValue(const Request &request, const QString &name)
-{
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare("Cookie", Qt::CaseInsensitive) != 0)
-            continue;
-        for (const QByteArray &part : value.split(';')) {
-            const QByteArray trimmed = part.trimmed();
-            const qsizetype eq = trimmed.indexOf('=');
-            if (eq > 0 && QString::fromLatin1(trimmed.left(eq)) == name)
-                return QString::fromLatin1(trimmed.mid(eq + 1));
-        }
-    }
-    return {};
-}
-
 } // namespace
 
 AuthorizeEndpoint::AuthorizeEndpoint(Context &context)
@@ -110,7 +95,7 @@ Response AuthorizeEndpoint::redirectWithCode(const PendingAuthorization &p)
 
 std::optional<AuthorizeEndpoint::Session> AuthorizeEndpoint::sessionOf(const Request &request) const
 {
-    const QString sid = cookieValue(request, sessionCookieName());
+    const QString sid = request.cookie(sessionCookieName());
     if (sid.isEmpty())
         return std::nullopt;
     auto it = m_sessions.constFind(sid);
@@ -121,7 +106,7 @@ std::optional<AuthorizeEndpoint::Session> AuthorizeEndpoint::sessionOf(const Req
 
 bool AuthorizeEndpoint::endSession(const Request &request)
 {
-    const QString sid = cookieValue(request, sessionCookieName());
+    const QString sid = request.cookie(sessionCookieName());
     return !sid.isEmpty() && m_sessions.remove(sid) > 0;
 }
 
@@ -338,7 +323,7 @@ Response AuthorizeEndpoint::interaction(const Request &request)
     // CSRF: the form's token must be the one this pending request was shown with, and the browser's cookie too.
     const QString csrf = request.form.value(QStringLiteral("csrf"));
     if (csrf.isEmpty() || !crypto::constantTimeEquals(csrf.toLatin1(), p.csrf.toLatin1())
-        || cookieValue(request, QStringLiteral("oauthdesk_csrf")) != p.csrf)
+        || request.cookie(QStringLiteral("oauthdesk_csrf")) != p.csrf)
         return errorPage(403, QStringLiteral("Request refused"),
             QStringLiteral("The form's security token did not match. Reload the application and try again."));
 

@@ -10,15 +10,12 @@ std::expected<Grant, OAuthError> ClientCredentialsGrant::decide(const Client &cl
     if (client.isPublic)
         return std::unexpected(
             OAuthError::unauthorizedClient(QStringLiteral("client_credentials is for confidential clients only")));
-    QStringList scopes = Scopes::split(request.form.value(QStringLiteral("scope")));
-    if (auto bad = Scopes::firstNotAllowed(client, scopes))
-        return std::unexpected(
-            OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
-    if (scopes.isEmpty())
-        scopes = client.scopes;
+    const auto scope = Scopes::forTokenRequest(client, request.form.value(QStringLiteral("scope")));
+    if (!scope)
+        return std::unexpected(scope.error());
     Grant grant;
     grant.client = client;
-    grant.scope = Scopes::join(scopes);
+    grant.scope = *scope;
     grant.withRefresh = false; // RFC 6749 §4.4.3: no refresh token for this grant
     return grant;
 }
@@ -34,16 +31,13 @@ std::expected<Grant, OAuthError> PasswordGrant::decide(const Client &client, con
             && !m_context.users.checkPassword(username, request.form.value(QStringLiteral("password")))
                     .value_or(false)))
         return std::unexpected(OAuthError::invalidGrant(QStringLiteral("wrong username or password")));
-    QStringList scopes = Scopes::split(request.form.value(QStringLiteral("scope")));
-    if (auto bad = Scopes::firstNotAllowed(client, scopes))
-        return std::unexpected(
-            OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
-    if (scopes.isEmpty())
-        scopes = client.scopes;
+    const auto scope = Scopes::forTokenRequest(client, request.form.value(QStringLiteral("scope")));
+    if (!scope)
+        return std::unexpected(scope.error());
     Grant grant;
     grant.client = client;
     grant.user = user;
-    grant.scope = Scopes::join(scopes);
+    grant.scope = *scope;
     grant.withRefresh = client.allowsGrant(grant::RefreshToken);
     return grant;
 }

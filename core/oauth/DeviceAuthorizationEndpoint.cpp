@@ -14,21 +14,6 @@ namespace {
 constexpr qint64 TransactionLifetimeMs = 30 * 60 * 1000;
 constexpr int MaxTransactions = 2000;
 
-QString cookie(const Request &request, const QString &name)
-{
-    for (const auto &[key, value] : request.headers) {
-        if (key.compare("Cookie", Qt::CaseInsensitive) != 0)
-            continue;
-        for (const QByteArray &part : value.split(';')) {
-            const QByteArray trimmed = part.trimmed();
-            const qsizetype eq = trimmed.indexOf('=');
-            if (eq > 0 && QString::fromLatin1(trimmed.left(eq)) == name)
-                return QString::fromLatin1(trimmed.mid(eq + 1));
-        }
-    }
-    return {};
-}
-
 bool sameSecret(const QString &a, const QString &b)
 {
     return !a.isEmpty() && crypto::constantTimeEquals(a.toLatin1(), b.toLatin1());
@@ -62,17 +47,14 @@ Response DeviceAuthorizationEndpoint::handle(const Request &request)
             QStringLiteral("client '%1' may not use the device authorization grant").arg(client->clientId))
                        .toResponse();
     } else {
-        QStringList scopes = Scopes::split(request.form.value(QStringLiteral("scope")));
         // RFC 8628 §3.1: scope as in RFC 6749 §3.3.
-        if (auto bad = Scopes::firstNotAllowed(*client, scopes)) {
-            response = OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad))
-                           .toResponse();
+        const auto scope = Scopes::forTokenRequest(*client, request.form.value(QStringLiteral("scope")));
+        if (!scope) {
+            response = scope.error().toResponse();
         } else {
-            if (scopes.isEmpty())
-                scopes = client->scopes;
             DeviceStore store(m_context.db);
-            auto created = store.create(
-                client->clientId, Scopes::join(scopes), m_context.config.lifetimes.deviceCodeSecs, PollIntervalSecs);
+            auto created
+                = store.create(client->clientId, *scope, m_context.config.lifetimes.deviceCodeSecs, PollIntervalSecs);
             if (!created) {
                 response = OAuthError::serverError(created.error().message).toResponse();
             } else {
@@ -228,7 +210,7 @@ Response DeviceVerificationEndpoint::submit(const Request &request)
     expireOld();
     const QString step = request.form.value(QStringLiteral("step"));
     const QString csrf = request.form.value(QStringLiteral("csrf"));
-    const QString cookieCsrf = cookie(request, csrfCookieName());
+    const QString cookieCsrf = request.cookie(csrfCookieName());
 
     if (step == QLatin1String("code")) {
         const QString typed = request.form.value(QStringLiteral("user_code"));

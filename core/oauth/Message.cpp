@@ -95,6 +95,21 @@ int Request::headerCount(const QByteArray &name) const
     return n;
 }
 
+QString Request::cookie(const QString &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare("Cookie", Qt::CaseInsensitive) != 0)
+            continue;
+        for (const QByteArray &part : value.split(';')) {
+            const QByteArray trimmed = part.trimmed();
+            const qsizetype eq = trimmed.indexOf('=');
+            if (eq > 0 && QString::fromLatin1(trimmed.left(eq)) == name)
+                return QString::fromLatin1(trimmed.mid(eq + 1));
+        }
+    }
+    return {};
+}
+
 bool Request::isFormEncoded() const
 {
     const QByteArray type = header("Content-Type").split(';').first().trimmed().toLower();

@@ -44,6 +44,7 @@ struct Request
 
     QByteArray header(const QByteArray &name) const; // case-insensitive; empty when absent
     int headerCount(const QByteArray &name) const;
+    QString cookie(const QString &name) const; // from the Cookie headers; empty when absent
     bool isFormEncoded() const;
 };
 

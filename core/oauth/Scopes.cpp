@@ -16,14 +16,7 @@ QString Scopes::join(const QStringList &scopes)
 
 bool Scopes::isValidToken(const QString &s)
 {
-    if (s.isEmpty())
-        return false;
-    for (QChar ch : s) {
-        const ushort u = ch.unicode();
-        if (u < 0x21 || u == 0x22 || u == 0x5C || u > 0x7E)
-            return false;
-    }
-    return true;
+    return isScopeToken(s);
 }
 
 std::optional<QString> Scopes::firstNotAllowed(const Client &client, const QStringList &requested)
@@ -44,6 +37,15 @@ bool Scopes::isSubset(const QStringList &narrow, const QStringList &wide)
         if (!wide.contains(s))
             return false;
     return true;
+}
+
+std::expected<QString, OAuthError> Scopes::forTokenRequest(const Client &client, const QString &requested)
+{
+    QStringList scopes = split(requested);
+    if (auto bad = firstNotAllowed(client, scopes))
+        return std::unexpected(
+            OAuthError::invalidScope(QStringLiteral("scope '%1' is not allowed for this client").arg(*bad)));
+    return join(scopes.isEmpty() ? client.scopes : scopes);
 }
 
 } // namespace oauthdesk::oauth

@@ -1,9 +1,11 @@
 #pragma once
 
+#include "oauth/OAuthError.h"
 #include "storage/Types.h"
 
 #include <QStringList>
 
+#include <expected>
 #include <optional>
 
 namespace oauthdesk::oauth {
@@ -17,6 +19,9 @@ struct Scopes
     // The scopes granted for `requested` (empty: the client's own list), or the one not allowed.
     static std::optional<QString> firstNotAllowed(const Client &client, const QStringList &requested);
     static bool isSubset(const QStringList &narrow, const QStringList &wide);
+    // The scope a token request may have (RFC 6749 §3.3): the requested one if the client allows all of it,
+    // the client's own list when nothing was requested, or invalid_scope.
+    static std::expected<QString, OAuthError> forTokenRequest(const Client &client, const QString &requested);
 };
 
 } // namespace oauthdesk::oauth

@@ -61,19 +61,6 @@ Client clientFrom(const QSqlQuery &q)
     return c;
 }
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-bool isScopeToken(const QString &s)
-{
-    if (s.isEmpty())
-        return false;
-    for (QChar ch : s) {
-        const ushort u = ch.unicode();
-        if (u < 0x21 || u == 0x22 || u == 0x5C || u > 0x7E)
-            return false;
-    }
-    return true;
-}
-
 } // namespace
 
 ClientStore::ClientStore(std::shared_ptr<Database> db)

@@ -5,6 +5,18 @@
 
 namespace oauthdesk {
 
+bool isScopeToken(const QString &s)
+{
+    if (s.isEmpty())
+        return false;
+    for (QChar ch : s) {
+        const ushort u = ch.unicode();
+        if (u < 0x21 || u == 0x22 || u == 0x5C || u > 0x7E)
+            return false;
+    }
+    return true;
+}
+
 QJsonObject Client::toJson(bool withSecret) const
 {
     QJsonObject o{

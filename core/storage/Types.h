@@ -25,6 +25,9 @@ inline const QString None = QStringLiteral("none");
 inline const QStringList all = {Basic, Post, None};
 } // namespace authmethod
 
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+bool isScopeToken(const QString &s);
+
 // A registered client application, named with RFC 7591 metadata where one exists.
 struct Client
 {
