@@ -26,9 +26,9 @@ public:
 
     static constexpr int DefaultPageSize = 500;
     // New rows merged by one refresh; more wait for the next event-loop turn, so the GUI never stalls.
-    static constexpr int MergeChunk = 2000;
+    static constexpr int MergeChunk = 500; // rows merged per refresh: bounds the time the GUI thread spends on one
     // Beyond this many loaded rows the oldest are dropped again (and fetched back when scrolled to).
-    static constexpr int DefaultMaxLoadedRows = 20000;
+    static constexpr int DefaultMaxLoadedRows = 5000;
     static constexpr int RefreshIntervalMs = 250;
 
     TokenTableModel(std::shared_ptr<Database> db, TokenKind kind, QObject *parent = nullptr);
