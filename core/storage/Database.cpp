@@ -251,7 +251,7 @@ Status Database::migrate()
 {
     QSqlDatabase db = connection();
     const QList<QStringList> migrations = schemaMigrations(m_tables);
-    static_assert(SchemaVersion == 2);
+    static_assert(SchemaVersion == 3);
     Q_ASSERT(migrations.size() == SchemaVersion);
 
     // BEGIN IMMEDIATE also proves the file can be written, even when it is already up to date.

@@ -17,7 +17,7 @@ namespace oauthdesk {
 class Database final
 {
 public:
-    static constexpr int SchemaVersion = 2;
+    static constexpr int SchemaVersion = 3;
 
     // Creates the file (mode 0600) if needed, migrates it, and checks it can be written.
     static Result<std::shared_ptr<Database>> open(const QString &path, const TableNames &tables = {});
