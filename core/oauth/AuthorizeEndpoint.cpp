@@ -33,10 +33,12 @@ QStringList AuthorizeEndpoint::knownScopes() const
     return scopes;
 }
 
-Response AuthorizeEndpoint::errorPage(int status, const QString &title, const QString &detail) const
+Response AuthorizeEndpoint::errorPage(
+    int status, const QString &title, const QString &detail, const QString &note) const
 {
     return Response::html(status,
-        Pages::render(QStringLiteral("error"), {{QStringLiteral("title"), title}, {QStringLiteral("detail"), detail}}));
+        Pages::render(QStringLiteral("error"),
+            {{QStringLiteral("title"), title}, {QStringLiteral("detail"), detail}, {QStringLiteral("note"), note}}));
 }
 
 QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QString, QString>> &params) const
@@ -152,25 +154,31 @@ void AuthorizeEndpoint::expireOld()
 
 Response AuthorizeEndpoint::handle(const Request &request)
 {
+    // Until client and redirect URI are known to be good, errors are shown here, never redirected (§4.1.2.1).
+    const auto untrusted = [this](const QString &title, const QString &detail) {
+        return errorPage(400, title, detail,
+            QStringLiteral("This page is shown instead of a redirect because the request could not be trusted to go "
+                           "back to the application (RFC 6749 §4.1.2.1). Check the client settings in the "
+                           "OAuthDesk window."));
+    };
     const FormParams &params = request.method == "POST" ? request.form : request.query;
     if (request.method == "POST" && !request.isFormEncoded())
-        return errorPage(400, QStringLiteral("Invalid request"),
+        return untrusted(QStringLiteral("Invalid request"),
             QStringLiteral("A POST authorization request must be application/x-www-form-urlencoded."));
 
-    // Until client and redirect URI are known to be good, errors are shown here, never redirected (§4.1.2.1).
     const QString clientId = params.value(QStringLiteral("client_id"));
     if (clientId.isEmpty())
-        return errorPage(400, QStringLiteral("Missing client_id"),
+        return untrusted(QStringLiteral("Missing client_id"),
             QStringLiteral("The authorization request has no client_id parameter."));
     if (params.count(QStringLiteral("client_id")) > 1 || params.count(QStringLiteral("redirect_uri")) > 1)
-        return errorPage(400, QStringLiteral("Invalid request"),
-            QStringLiteral("client_id or redirect_uri is repeated in the request."));
+        return untrusted(
+            QStringLiteral("Invalid request"), QStringLiteral("client_id or redirect_uri is repeated in the request."));
     const auto client = m_context.clients.find(clientId);
     if (!client)
-        return errorPage(400, QStringLiteral("Unknown client"),
+        return untrusted(QStringLiteral("Unknown client"),
             QStringLiteral("No client is registered with the id '%1'.").arg(clientId));
     if (!client->active)
-        return errorPage(400, QStringLiteral("Client disabled"),
+        return untrusted(QStringLiteral("Client disabled"),
             QStringLiteral("The client '%1' is disabled in OAuthDesk.").arg(client->name));
 
     PendingAuthorization p;
@@ -179,7 +187,7 @@ Response AuthorizeEndpoint::handle(const Request &request)
     if (p.redirectUriParam.isEmpty()) {
         // RFC 6749 §3.1.2.3: it may be left out only when exactly one is registered.
         if (client->redirectUris.size() != 1)
-            return errorPage(400, QStringLiteral("Missing redirect_uri"),
+            return untrusted(QStringLiteral("Missing redirect_uri"),
                 QStringLiteral("The client '%1' has %2 registered redirect URIs, so the request must name one.")
                     .arg(client->name)
                     .arg(client->redirectUris.size()));
@@ -187,7 +195,7 @@ Response AuthorizeEndpoint::handle(const Request &request)
     } else {
         // RFC 9700 §2.1: exact string matching, nothing else.
         if (!client->redirectUris.contains(p.redirectUriParam))
-            return errorPage(400, QStringLiteral("Unregistered redirect_uri"),
+            return untrusted(QStringLiteral("Unregistered redirect_uri"),
                 QStringLiteral("'%1' is not a registered redirect URI of the client '%2'. Registered: %3")
                     .arg(p.redirectUriParam, client->name, client->redirectUris.join(QStringLiteral(", "))));
         p.redirectUri = p.redirectUriParam;
@@ -339,10 +347,14 @@ Response AuthorizeEndpoint::interaction(const Request &request)
         if (username.isEmpty() || !user) {
             p.error = username.isEmpty() ? QStringLiteral("Choose a test user or type a username.")
                                          : QStringLiteral("There is no test user named '%1'.").arg(username);
+            p.loginHint.clear(); // an empty field with the focus in it, ready for the right name
             return Response::redirect(pageUrl, 303);
         }
         if (user->hasPassword() && !m_context.users.checkPassword(username, password).value_or(false)) {
-            p.error = QStringLiteral("Wrong password for '%1'.").arg(username);
+            p.error = password.isEmpty()
+                ? QStringLiteral("'%1' has a password: type it below, then sign in.").arg(username)
+                : QStringLiteral("Wrong password for '%1'.").arg(username);
+            p.loginHint = username; // keep the name in the field, so only the password needs typing
             return Response::redirect(pageUrl, 303);
         }
         p.error.clear();
@@ -383,25 +395,14 @@ Response AuthorizeEndpoint::showPending(const Request &request) const
 
 Response AuthorizeEndpoint::loginPage(const PendingAuthorization &p, const QString &error) const
 {
-    QString users;
-    if (auto list = m_context.users.list()) {
-        for (const User &u : *list) {
-            const QString email = u.claims.value(QStringLiteral("email")).toString();
-            const QString name = u.claims.value(QStringLiteral("name")).toString();
-            users += QStringLiteral("<li><button type=\"submit\" name=\"pick\" value=\"%1\" class=\"user\">"
-                                    "<strong>%2</strong><span>%3</span>%4</button></li>")
-                         .arg(Pages::escape(u.username), Pages::escape(name.isEmpty() ? u.username : name),
-                             Pages::escape(email.isEmpty() ? u.username : email),
-                             u.hasPassword() ? QStringLiteral("<em>password</em>") : QString());
-        }
-    }
-    if (users.isEmpty())
-        users = QStringLiteral("<li class=\"empty\">No test users yet. Add one in the OAuthDesk window or with "
-                               "<code>oauthdesk user add NAME</code>.</li>");
+    const QString users = Pages::userChoices(m_context.users.list().value_or(QList<User>()));
     Response r = Response::html(200,
         Pages::render(QStringLiteral("login"),
             {{QStringLiteral("client_name"), p.client.name}, {QStringLiteral("tx"), p.id},
                 {QStringLiteral("csrf"), p.csrf}, {QStringLiteral("login_hint"), p.loginHint},
+                // A known name (login_hint, or a failed try) leaves only the password to type.
+                {QStringLiteral("focus_username"), p.loginHint.isEmpty() ? QStringLiteral("autofocus") : QString()},
+                {QStringLiteral("focus_password"), p.loginHint.isEmpty() ? QString() : QStringLiteral("autofocus")},
                 {QStringLiteral("error"), error},
                 {QStringLiteral("error_class"), error.isEmpty() ? QStringLiteral("hidden") : QStringLiteral("error")},
                 {QStringLiteral("users"), users}, {QStringLiteral("title"), QStringLiteral("Sign in")}}));
@@ -414,18 +415,7 @@ Response AuthorizeEndpoint::loginPage(const PendingAuthorization &p, const QStri
 
 Response AuthorizeEndpoint::consentPage(const PendingAuthorization &p) const
 {
-    static const QHash<QString, QString> descriptions = {
-        {QStringLiteral("openid"), QStringLiteral("Sign you in (OpenID Connect)")},
-        {QStringLiteral("profile"), QStringLiteral("Your name and profile")},
-        {QStringLiteral("email"), QStringLiteral("Your email address")},
-        {QStringLiteral("offline_access"), QStringLiteral("Stay signed in (refresh tokens)")},
-    };
-    QString scopes;
-    for (const QString &s : Scopes::split(p.scope))
-        scopes += QStringLiteral("<li><code>%1</code> %2</li>")
-                      .arg(Pages::escape(s), Pages::escape(descriptions.value(s)));
-    if (scopes.isEmpty())
-        scopes = QStringLiteral("<li class=\"empty\">No scopes requested.</li>");
+    const QString scopes = Pages::scopeItems(p.scope);
     Response r = Response::html(200,
         Pages::render(QStringLiteral("consent"),
             {{QStringLiteral("client_name"), p.client.name}, {QStringLiteral("client_id"), p.client.clientId},

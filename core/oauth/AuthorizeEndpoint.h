@@ -46,7 +46,8 @@ public:
     // Shared with the device flow: the login and consent pages for any pending decision.
     Response loginPage(const PendingAuthorization &pending, const QString &error = {}) const;
     Response consentPage(const PendingAuthorization &pending) const;
-    Response errorPage(int status, const QString &title, const QString &detail) const;
+    // `note` is an optional line under the error, e.g. why the page is shown instead of a redirect.
+    Response errorPage(int status, const QString &title, const QString &detail, const QString &note = QString()) const;
 
     static QString sessionCookieName() { return QStringLiteral("oauthdesk_session"); }
     // Forgets the browser session named by the request's cookie (RP-Initiated Logout); false when there was none.

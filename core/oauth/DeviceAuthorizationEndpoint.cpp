@@ -161,21 +161,7 @@ Response DeviceVerificationEndpoint::transactionPage(const Transaction &t) const
                     {QStringLiteral("detail"), detail}}));
     }
     if (t.username.isEmpty()) {
-        QString users;
-        if (auto list = m_context.users.list()) {
-            for (const User &u : *list) {
-                const QString email = u.claims.value(QStringLiteral("email")).toString();
-                const QString name = u.claims.value(QStringLiteral("name")).toString();
-                users += QStringLiteral("<li><button type=\"submit\" name=\"pick\" value=\"%1\" class=\"user\">"
-                                        "<strong>%2</strong><span>%3</span>%4</button></li>")
-                             .arg(Pages::escape(u.username), Pages::escape(name.isEmpty() ? u.username : name),
-                                 Pages::escape(email.isEmpty() ? u.username : email),
-                                 u.hasPassword() ? QStringLiteral("<em>password</em>") : QString());
-            }
-        }
-        if (users.isEmpty())
-            users = QStringLiteral("<li class=\"empty\">No test users yet. Add one in the OAuthDesk window or with "
-                                   "<code>oauthdesk user add NAME</code>.</li>");
+        const QString users = Pages::userChoices(m_context.users.list().value_or(QList<User>()));
         return withCsrfCookie(
             Response::html(200,
                 Pages::render(QStringLiteral("device-login"),
@@ -183,16 +169,16 @@ Response DeviceVerificationEndpoint::transactionPage(const Transaction &t) const
                         {QStringLiteral("client_name"), device->clientName},
                         {QStringLiteral("user_code"), device->userCode}, {QStringLiteral("tx"), t.id},
                         {QStringLiteral("csrf"), t.csrf}, {QStringLiteral("users"), users},
-                        {QStringLiteral("error"), t.error},
+                        {QStringLiteral("error"), t.error}, {QStringLiteral("username"), t.typedUsername},
+                        {QStringLiteral("focus_username"),
+                            t.typedUsername.isEmpty() ? QStringLiteral("autofocus") : QString()},
+                        {QStringLiteral("focus_password"),
+                            t.typedUsername.isEmpty() ? QString() : QStringLiteral("autofocus")},
                         {QStringLiteral("error_class"),
                             t.error.isEmpty() ? QStringLiteral("hidden") : QStringLiteral("error")}})),
             t.csrf);
     }
-    QString scopes;
-    for (const QString &s : Scopes::split(device->scope))
-        scopes += QStringLiteral("<li><code>%1</code></li>").arg(Pages::escape(s));
-    if (scopes.isEmpty())
-        scopes = QStringLiteral("<li class=\"empty\">No scopes requested.</li>");
+    const QString scopes = Pages::scopeItems(device->scope);
     return withCsrfCookie(Response::html(200,
                               Pages::render(QStringLiteral("device-consent"),
                                   {{QStringLiteral("title"), QStringLiteral("Allow access?")},
@@ -261,10 +247,13 @@ Response DeviceVerificationEndpoint::submit(const Request &request)
         if (username.isEmpty() || !user) {
             t.error = username.isEmpty() ? QStringLiteral("Choose a test user or type a username.")
                                          : QStringLiteral("There is no test user named '%1'.").arg(username);
-        } else if (user->hasPassword()
-            && !m_context.users.checkPassword(username, request.form.value(QStringLiteral("password")))
-                    .value_or(false)) {
-            t.error = QStringLiteral("Wrong password for '%1'.").arg(username);
+            t.typedUsername.clear();
+        } else if (const QString password = request.form.value(QStringLiteral("password"));
+                   user->hasPassword() && !m_context.users.checkPassword(username, password).value_or(false)) {
+            t.error = password.isEmpty()
+                ? QStringLiteral("'%1' has a password: type it below, then sign in.").arg(username)
+                : QStringLiteral("Wrong password for '%1'.").arg(username);
+            t.typedUsername = username; // keep the name in the field, so only the password needs typing
         } else {
             t.error.clear();
             t.username = username;

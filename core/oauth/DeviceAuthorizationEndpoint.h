@@ -43,6 +43,7 @@ private:
         QString userCode;
         QString username; // set once signed in
         QString error; // shown on the next rendering of the login page
+        QString typedUsername; // put back in the username field after a failed sign-in
         QString outcome; // "approved" or "denied" once decided
         qint64 createdAt = 0;
     };

@@ -1,5 +1,7 @@
 #include "oauth/Pages.h"
 
+#include "oauth/Scopes.h"
+
 #include <QFile>
 #include <QRegularExpression>
 
@@ -45,6 +47,49 @@ QString Pages::render(const QString &name, const QHash<QString, QString> &values
         last = m.capturedEnd();
     }
     out += QStringView(page).mid(last);
+    return out;
+}
+
+QString Pages::userChoices(const QList<User> &users)
+{
+    QString out;
+    for (const User &u : users) {
+        const QString name = u.claims.value(QStringLiteral("name")).toString();
+        const QString email = u.claims.value(QStringLiteral("email")).toString();
+        // The second line tells users apart: the email, else the username under a display name, else nothing
+        // (repeating the username under itself only adds noise).
+        const QString detail = !email.isEmpty() ? email : name.isEmpty() ? QString() : u.username;
+        out += QStringLiteral("<li><button type=\"submit\" name=\"pick\" value=\"%1\" class=\"user\">"
+                              "<strong>%2</strong>%3%4</button></li>")
+                   .arg(escape(u.username), escape(name.isEmpty() ? u.username : name),
+                       detail.isEmpty() ? QString() : QStringLiteral("<span>%1</span>").arg(escape(detail)),
+                       u.hasPassword() ? QStringLiteral("<em>password</em>") : QString());
+    }
+    if (out.isEmpty())
+        out = QStringLiteral("<li class=\"empty\">No test users yet. Add one in the OAuthDesk window or with "
+                             "<code>oauthdesk user add NAME</code>.</li>");
+    return out;
+}
+
+QString Pages::scopeItems(const QString &scope)
+{
+    static const QHash<QString, QString> descriptions = {
+        {QStringLiteral("openid"), QStringLiteral("Sign you in (OpenID Connect)")},
+        {QStringLiteral("profile"), QStringLiteral("Your name and profile")},
+        {QStringLiteral("email"), QStringLiteral("Your email address")},
+        {QStringLiteral("address"), QStringLiteral("Your postal address")},
+        {QStringLiteral("phone"), QStringLiteral("Your phone number")},
+        {QStringLiteral("offline_access"), QStringLiteral("Stay signed in (refresh tokens)")},
+    };
+    QString out;
+    for (const QString &s : Scopes::split(scope)) {
+        const QString description = descriptions.value(s);
+        out += QStringLiteral("<li><code>%1</code>%2</li>")
+                   .arg(escape(s),
+                       description.isEmpty() ? QString() : QStringLiteral("<span>%1</span>").arg(escape(description)));
+    }
+    if (out.isEmpty())
+        out = QStringLiteral("<li class=\"empty\">No scopes requested.</li>");
     return out;
 }
 

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "storage/Types.h"
+
 #include <QHash>
+#include <QList>
 #include <QString>
 
 namespace oauthdesk::oauth {
@@ -12,6 +15,10 @@ class Pages final
 public:
     static QString render(const QString &name, const QHash<QString, QString> &values);
     static QString escape(const QString &text);
+    // The test users as one submit button each (name="pick"), for the login and device login pages.
+    static QString userChoices(const QList<User> &users);
+    // The requested scopes as list items, each with a plain-language description when one is known.
+    static QString scopeItems(const QString &scope);
 };
 
 } // namespace oauthdesk::oauth
