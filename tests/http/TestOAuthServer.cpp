@@ -173,6 +173,10 @@ private Q_SLOTS:
                                         << 401 << "invalid_client" << true;
         QTest::newRow("no authentication") << QByteArray("grant_type=client_credentials") << QByteArray() << formType
                                            << 401 << "invalid_client" << false;
+        // RFC 6749 §5.2: any attempt through the Authorization header gets 401 with WWW-Authenticate.
+        QTest::newRow("non-Basic Authorization header")
+            << QByteArray("grant_type=client_credentials") << QByteArray("Bearer abc") << formType << 401
+            << "invalid_client" << true;
         QTest::newRow("basic and post together") << QByteArray("grant_type=client_credentials&client_secret=x")
                                                  << confBasic << formType << 400 << "invalid_request" << false;
         QTest::newRow("pinned to post, used basic") << QByteArray("grant_type=client_credentials")
