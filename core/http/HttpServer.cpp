@@ -166,8 +166,13 @@ QByteArray HttpServer::serialize(const oauth::Response &response, bool headReque
     QByteArray out;
     out.reserve(256 + response.body.size());
     out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
-    for (const auto &[key, value] : response.headers)
-        out += key + ": " + value + "\r\n";
+    for (const auto &[key, value] : response.headers) {
+        // RFC 9112 §5.5: CR, LF and NUL never belong in a field; a value built from request data (a path, say)
+        // must not be able to start a header line of its own.
+        QByteArray safe = value;
+        safe.replace('\r', ' ').replace('\n', ' ').replace('\0', ' ');
+        out += key + ": " + safe + "\r\n";
+    }
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     out += "Date: " + httpDate() + "\r\n";
     out += "Server: OAuthDesk\r\n";

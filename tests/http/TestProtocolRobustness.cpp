@@ -1,0 +1,124 @@
+// Conformance and robustness checks over raw sockets: header syntax, held responses and hostile input.
+
+#include "TestSupport.h"
+
+#include "http/HttpServer.h"
+
+using namespace oauthdesk;
+using namespace oauthdesk::test;
+
+namespace {
+
+const QString Secret = QStringLiteral("robust-secret");
+
+// The header block of the first response in `raw`, one field per entry.
+QList<QByteArray> headerLines(const QByteArray &raw)
+{
+    const qsizetype end = raw.indexOf("\r\n\r\n");
+    return (end < 0 ? raw : raw.left(end)).split('\n');
+}
+
+QByteArray headerValue(const QByteArray &raw, const QByteArray &name)
+{
+    for (const QByteArray &line : headerLines(raw)) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+
+// RFC 6750 §3: every attribute value of the challenge is restricted to printable ASCII without '"' and '\'.
+bool isQuotedStringSafe(const QByteArray &challenge)
+{
+    for (char c : challenge)
+        if (c < 0x20 || c > 0x7E)
+            return false;
+    return true;
+}
+
+} // namespace
+
+class TestProtocolRobustness : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TestServer> m_server;
+    Http m_http;
+
+    QString clientToken(const QString &scope = QStringLiteral("read"))
+    {
+        const HttpResult r = m_http.post(m_server->url(QStringLiteral("/oauth/token")),
+            "grant_type=client_credentials&scope=" + scope.toLatin1(), {basic(QStringLiteral("robust"), Secret)});
+        return r.json().value(QStringLiteral("access_token")).toString();
+    }
+
+    QByteArray tokenRequest(const QByteArray &extraHeaders, const QByteArray &version = "HTTP/1.1") const
+    {
+        const QByteArray body = "grant_type=client_credentials&scope=read";
+        return "POST /oauth/token " + version
+            + "\r\nHost: x\r\nAuthorization: " + basic(QStringLiteral("robust"), Secret).second
+            + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n" + extraHeaders + "\r\n" + body;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_server = std::make_unique<TestServer>();
+        Client c;
+        c.clientId = QStringLiteral("robust");
+        c.secret = Secret;
+        c.name = QStringLiteral("Robust");
+        c.grantTypes = {grant::ClientCredentials};
+        m_server->addClient(c);
+    }
+
+    // RFC 6750 §3 and RFC 9112 §5: a value from the request path must never end up raw in a header field.
+    void challengeNeverCarriesRawPathBytes_data()
+    {
+        QTest::addColumn<QByteArray>("path");
+        QTest::newRow("CR LF") << QByteArray("/api/scope/x%0D%0AX-Injected:%20yes");
+        QTest::newRow("quote") << QByteArray("/api/scope/x%22,%20error=%22none");
+        QTest::newRow("non-ASCII") << QByteArray("/api/scope/%C3%A9t%C3%A9");
+        QTest::newRow("backslash") << QByteArray("/api/scope/a%5Cb");
+    }
+
+    void challengeNeverCarriesRawPathBytes()
+    {
+        QFETCH(QByteArray, path);
+        const QString token = clientToken();
+        QVERIFY(!token.isEmpty());
+        const QByteArray raw = rawExchange(m_server->port(),
+            "GET " + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.toLatin1()
+                + "\r\nConnection: close\r\n\r\n");
+        QVERIFY2(raw.startsWith("HTTP/1.1 403"), raw.constData());
+        for (const QByteArray &line : headerLines(raw))
+            QVERIFY2(!line.startsWith("X-Injected"), raw.constData());
+        const QByteArray challenge = headerValue(raw, "WWW-Authenticate");
+        QVERIFY2(challenge.startsWith("Bearer realm=\"oauthdesk\", error=\"insufficient_scope\""), raw.constData());
+        QVERIFY2(isQuotedStringSafe(challenge), challenge.constData());
+        // Inside the quoted values, only the quotes that delimit them.
+        QCOMPARE(challenge.count('"') % 2, 0);
+        QVERIFY2(!challenge.contains("error=\"none"), challenge.constData());
+        QVERIFY2(!challenge.contains('\\'), challenge.constData());
+    }
+
+    // RFC 9112 §5.5: CR, LF and NUL are never valid in a field value; whatever a handler put there, no second
+    // header line may come out of it.
+    void serializedHeadersNeverSplit()
+    {
+        oauth::Response response = oauth::Response::text(200, "ok");
+        response.withHeader("X-Test", QByteArray("a\r\nX-Injected: yes\nX-Other: 1\0z", 31));
+        const QByteArray bytes = HttpServer::serialize(response, false, false);
+        for (const QByteArray &line : headerLines(bytes)) {
+            QVERIFY2(!line.startsWith("X-Injected") && !line.startsWith("X-Other"), bytes.constData());
+            QVERIFY2(!line.contains('\0'), bytes.constData());
+        }
+        QVERIFY2(headerValue(bytes, "X-Test").startsWith("a"), bytes.constData());
+        QVERIFY(bytes.endsWith("\r\n\r\nok"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestProtocolRobustness)
+#include "TestProtocolRobustness.moc"
