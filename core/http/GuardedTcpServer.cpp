@@ -18,6 +18,8 @@ namespace {
 // Enough for any Content-Length we accept; longer digit strings are simply too large.
 constexpr int kMaxContentLengthDigits = 18;
 
+constexpr char kHeldResponsesProperty[] = "oauthdeskHeldResponses";
+
 QByteArray errorResponse(int status, QByteArrayView reasonPhrase, const QString &description)
 {
     // RFC 6749 §5.2 error shape, so OAuth clients can show something sensible.
@@ -105,10 +107,12 @@ private:
             m_bytesAfterCloseRequest += fresh.size();
     }
 
-    // True once QHttpServer has read the request that asked to close, so its response is the last one.
+    // True once QHttpServer has read the request that asked to close and no answer is still held back, so the
+    // response to that request is the last one and is already queued.
     [[nodiscard]] bool closingRequestWasRead() const
     {
-        return m_state == State::AwaitingClose && m_socket->bytesAvailable() <= m_bytesAfterCloseRequest;
+        return m_state == State::AwaitingClose && m_socket->bytesAvailable() <= m_bytesAfterCloseRequest
+            && GuardedTcpServer::heldResponses(m_socket) == 0;
     }
 
     void afterReaders()
@@ -316,6 +320,16 @@ int GuardedTcpServer::openConnections() const
 {
     return int(std::count_if(
         m_watchers.cbegin(), m_watchers.cend(), [](const QPointer<ConnectionWatcher> &w) { return w && w->isOpen(); }));
+}
+
+void GuardedTcpServer::setHeldResponses(QTcpSocket *socket, int count)
+{
+    socket->setProperty(kHeldResponsesProperty, count > 0 ? QVariant(count) : QVariant());
+}
+
+int GuardedTcpServer::heldResponses(const QTcpSocket *socket)
+{
+    return socket->property(kHeldResponsesProperty).toInt();
 }
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)

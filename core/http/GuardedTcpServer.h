@@ -53,6 +53,11 @@ public:
     // Connections handed to QHttpServer that are not yet closed.
     [[nodiscard]] int openConnections() const;
 
+    // A server that answers later (HttpServer holds responses until their group commit) marks the socket with the
+    // number of answers it still owes; a connection that must close after its last request waits for them.
+    static void setHeldResponses(QTcpSocket *socket, int count);
+    [[nodiscard]] static int heldResponses(const QTcpSocket *socket);
+
 signals:
     // A connection or request was refused; reason is a short English phrase for logs.
     void connectionRejected(const QString &reason);

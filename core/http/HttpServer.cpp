@@ -1,5 +1,6 @@
 #include "http/HttpServer.h"
 
+#include "http/GuardedTcpServer.h"
 #include "storage/Database.h"
 #include "util/Clock.h"
 
@@ -221,7 +222,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &httpRequest, QTcpSocket
 
     // Responses go out in request order: behind a held response on the same connection, wait too.
     if (pending.durable || m_pendingPerSocket.value(socket) > 0) {
-        ++m_pendingPerSocket[socket];
+        // The connection guard must not close a "Connection: close" or HTTP/1.0 connection before this is sent.
+        GuardedTcpServer::setHeldResponses(socket, ++m_pendingPerSocket[socket]);
         m_pending.append(std::move(pending));
         if (!m_flushTimer.isActive())
             m_flushTimer.start();
@@ -283,6 +285,9 @@ void HttpServer::flush()
     QList<Pending> batch = std::move(m_pending);
     m_pending.clear();
     m_pendingPerSocket.clear();
+    for (Pending &p : batch)
+        if (p.socket)
+            GuardedTcpServer::setHeldResponses(p.socket, 0);
     for (Pending &p : batch)
         send(p);
 }

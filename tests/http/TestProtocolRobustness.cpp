@@ -118,6 +118,28 @@ private Q_SLOTS:
         QVERIFY2(headerValue(bytes, "X-Test").startsWith("a"), bytes.constData());
         QVERIFY(bytes.endsWith("\r\n\r\nok"));
     }
+
+    // RFC 9112 §9.3 and §9.6: a pipelined request whose response is held for the group commit is still answered,
+    // even when it asks to close the connection and an earlier response went out first.
+    void heldResponseAfterAnEarlierOneOnTheSameConnection_data()
+    {
+        QTest::addColumn<QByteArray>("second");
+        QTest::newRow("Connection: close") << tokenRequest("Connection: close\r\n");
+        QTest::newRow("HTTP/1.0") << tokenRequest({}, "HTTP/1.0");
+    }
+
+    void heldResponseAfterAnEarlierOneOnTheSameConnection()
+    {
+        QFETCH(QByteArray, second);
+        for (int round = 0; round < 20; ++round) {
+            const QByteArray raw
+                = rawExchange(m_server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + second, 1000);
+            QVERIFY2(raw.startsWith("HTTP/1.1 200"), raw.constData());
+            QVERIFY2(raw.count("HTTP/1.1 ") == 2,
+                qPrintable(QStringLiteral("round %1: %2").arg(round).arg(QString::fromLatin1(raw))));
+            QVERIFY2(raw.contains("\"access_token\""), raw.constData());
+        }
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProtocolRobustness)
