@@ -222,10 +222,11 @@ Response AuthorizeEndpoint::handle(const Request &request)
     if (!client->allowsGrant(grant::AuthorizationCode))
         return redirectError(p, QStringLiteral("unauthorized_client"),
             QStringLiteral("this client may not use the authorization code grant"));
-    if (params.contains(QStringLiteral("request")) || params.contains(QStringLiteral("request_uri")))
+    // RFC 6749 §3.1: parameters sent without a value are treated as omitted (here and for max_age below).
+    const bool hasRequest = !params.value(QStringLiteral("request")).isEmpty();
+    if (hasRequest || !params.value(QStringLiteral("request_uri")).isEmpty())
         return redirectError(p,
-            params.contains(QStringLiteral("request")) ? QStringLiteral("request_not_supported")
-                                                       : QStringLiteral("request_uri_not_supported"),
+            hasRequest ? QStringLiteral("request_not_supported") : QStringLiteral("request_uri_not_supported"),
             QStringLiteral("request objects are not supported"));
 
     QStringList scopes = Scopes::split(params.value(QStringLiteral("scope")));
@@ -267,7 +268,7 @@ Response AuthorizeEndpoint::handle(const Request &request)
     p.prompt = Scopes::split(params.value(QStringLiteral("prompt")));
     if (p.prompt.contains(QStringLiteral("none")) && p.prompt.size() > 1)
         return redirectError(p, QStringLiteral("invalid_request"), QStringLiteral("prompt=none cannot be combined"));
-    if (params.contains(QStringLiteral("max_age"))) {
+    if (!params.value(QStringLiteral("max_age")).isEmpty()) {
         bool ok = false;
         const qint64 maxAge = params.value(QStringLiteral("max_age")).toLongLong(&ok);
         if (!ok || maxAge < 0)

@@ -425,6 +425,28 @@ private Q_SLOTS:
         QCOMPARE(afterReuse.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
     }
 
+    // RFC 6749 §3.1 and §3.2: parameters sent without a value MUST be treated as if they were omitted.
+    void emptyParametersCountAsOmitted()
+    {
+        const HttpResult first = confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"),
+                codeFor(QStringLiteral("conf-client"), {{QStringLiteral("scope"), QStringLiteral("read write")}})},
+            {QStringLiteral("redirect_uri"), Redirect}});
+        QCOMPARE(first.status, 200);
+        const HttpResult refreshed = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), first.json().value(QStringLiteral("refresh_token")).toString()},
+            {QStringLiteral("scope"), QString()}});
+        QVERIFY2(refreshed.status == 200, refreshed.body.constData());
+        QCOMPARE(refreshed.json().value(QStringLiteral("scope")).toString(), QStringLiteral("read write"));
+
+        for (const char *name : {"max_age", "request", "request_uri"}) {
+            const HttpResult r = m_http.get(QUrl(authorizeUrl(QStringLiteral("conf-client"),
+                {{QString::fromLatin1(name), QStringLiteral("")}, {QStringLiteral("scope"), QStringLiteral("read")}})));
+            QCOMPARE(r.status, 303);
+            QVERIFY2(r.locationQuery().hasQueryItem(QStringLiteral("code")), r.header("Location").constData());
+        }
+    }
+
     void bearerGuard_data()
     {
         QTest::addColumn<QByteArray>("method");
