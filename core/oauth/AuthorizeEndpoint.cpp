@@ -1,6 +1,7 @@
 #include "oauth/AuthorizeEndpoint.h"
 
 #include "crypto/Random.h"
+#include "oauth/OAuthError.h"
 #include "oauth/Pages.h"
 #include "oauth/Scopes.h"
 #include "util/Clock.h"
@@ -75,7 +76,8 @@ Response AuthorizeEndpoint::redirectError(
     // RFC 6749 §4.1.2.1 with the issuer of RFC 9207 so the client can tell which server answered.
     Response r
         = Response::redirect(withParams(p.redirectUri,
-                                 {{QStringLiteral("error"), error}, {QStringLiteral("error_description"), description},
+                                 {{QStringLiteral("error"), error},
+                                     {QStringLiteral("error_description"), OAuthError::safeDescription(description)},
                                      {QStringLiteral("state"), p.state}, {QStringLiteral("iss"), m_context.issuer}}),
             303);
     r.clientId = p.client.clientId;

@@ -72,6 +72,43 @@ private Q_SLOTS:
         c.name = QStringLiteral("Robust");
         c.grantTypes = {grant::ClientCredentials};
         m_server->addClient(c);
+        m_server->addUser(QStringLiteral("carol"));
+        Client web;
+        web.clientId = QStringLiteral("robust-web");
+        web.secret = Secret;
+        web.name = QStringLiteral("Robust web");
+        web.redirectUris = {QStringLiteral("http://127.0.0.1:9/cb")};
+        web.autoApproveUser = QStringLiteral("carol");
+        m_server->addClient(web);
+    }
+
+    // RFC 6749 §4.1.2.1 and §5.2: error_description MUST NOT include characters outside %x20-21 / %x23-5B /
+    // %x5D-7E, even when it quotes back what the request sent.
+    void errorDescriptionsStayWithinTheirCharacterSet()
+    {
+        auto allowed = [](const QString &text) {
+            for (QChar ch : text)
+                if (ch.unicode() < 0x20 || ch.unicode() > 0x7E || ch == QLatin1Char('"') || ch == QLatin1Char('\\'))
+                    return false;
+            return !text.isEmpty();
+        };
+        const QUrl tokenUrl = m_server->url(QStringLiteral("/oauth/token"));
+        HttpResult r = m_http.post(
+            tokenUrl, "grant_type=client_credentials&scope=%22%5C%C3%A9%0A", {basic(QStringLiteral("robust"), Secret)});
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_scope"));
+        QVERIFY2(allowed(r.json().value(QStringLiteral("error_description")).toString()), r.body.constData());
+
+        r = m_http.post(tokenUrl, "grant_type=client_credentials&client_id=%C3%A9%22&client_secret=x");
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_client"));
+        QVERIFY2(allowed(r.json().value(QStringLiteral("error_description")).toString()), r.body.constData());
+
+        r = m_http.get(m_server->url(QStringLiteral("/oauth/authorize?client_id=robust-web&response_type=code&"
+                                                    "redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=%22%C3%A9")));
+        QCOMPARE(r.status, 303);
+        QCOMPARE(r.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("invalid_scope"));
+        const QString description
+            = r.locationQuery().queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
+        QVERIFY2(allowed(description), r.header("Location").constData());
     }
 
     // RFC 6750 §3 and RFC 9112 §5: a value from the request path must never end up raw in a header field.
