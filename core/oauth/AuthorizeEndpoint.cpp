@@ -297,7 +297,9 @@ Response AuthorizeEndpoint::continueFlow(PendingAuthorization &p, const Request 
     const qint64 nowSecs = Clock::nowSecs();
     if (!justSignedIn) {
         const auto session = sessionOf(request);
-        const bool tooOld = session && p.maxAge && nowSecs - session->authTime > *p.maxAge;
+        // OpenID Connect Core §3.1.2.1: older than max_age means sign in again, and max_age=0 is prompt=login
+        // (auth_time has whole seconds, so "older than 0" would let a sign-in of this very second through).
+        const bool tooOld = session && p.maxAge && (*p.maxAge == 0 || nowSecs - session->authTime > *p.maxAge);
         const bool mustLogin = p.prompt.contains(QStringLiteral("login")) || !session || tooOld;
         if (mustLogin) {
             if (p.prompt.contains(QStringLiteral("none")))
