@@ -19,6 +19,9 @@ namespace {
 constexpr int kMaxContentLengthDigits = 18;
 
 constexpr char kHeldResponsesProperty[] = "oauthdeskHeldResponses";
+// The ordinal (from 1) of the request that asked to close, set by the watcher; and how many requests were admitted.
+constexpr char kClosingRequestProperty[] = "oauthdeskClosingRequest";
+constexpr char kAdmittedRequestsProperty[] = "oauthdeskAdmittedRequests";
 
 QByteArray errorResponse(int status, QByteArrayView reasonPhrase, const QString &description)
 {
@@ -255,6 +258,9 @@ private:
 
     void finishRequest()
     {
+        ++m_requestsSeen;
+        if (m_requestWantsClose && m_state != State::AwaitingClose)
+            m_socket->setProperty(kClosingRequestProperty, m_requestsSeen);
         m_state = m_requestWantsClose ? State::AwaitingClose : State::Head;
         m_headBytes = 0;
         m_sawRequestLine = false;
@@ -290,6 +296,7 @@ private:
     bool m_hasTransferEncoding = false;
     qint64 m_bytesAfterCloseRequest = 0;
     bool m_afterReadersConnected = false;
+    qint64 m_requestsSeen = 0;
     std::optional<qint64> m_contentLength;
     qint64 m_bodyRemaining = 0;
 };
@@ -330,6 +337,16 @@ void GuardedTcpServer::setHeldResponses(QTcpSocket *socket, int count)
 int GuardedTcpServer::heldResponses(const QTcpSocket *socket)
 {
     return socket->property(kHeldResponsesProperty).toInt();
+}
+
+bool GuardedTcpServer::admitRequest(QTcpSocket *socket)
+{
+    const qint64 closing = socket->property(kClosingRequestProperty).toLongLong();
+    const qint64 admitted = socket->property(kAdmittedRequestsProperty).toLongLong();
+    if (closing > 0 && admitted >= closing)
+        return false;
+    socket->setProperty(kAdmittedRequestsProperty, admitted + 1);
+    return true;
 }
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)

@@ -187,6 +187,9 @@ QByteArray HttpServer::serialize(const oauth::Response &response, bool headReque
 
 bool HttpServer::handleRequest(const QHttpServerRequest &httpRequest, QTcpSocket *socket)
 {
+    // RFC 9112 §9.6: nothing pipelined behind a request that asked to close is processed; it gets no answer either.
+    if (!GuardedTcpServer::admitRequest(socket))
+        return true;
     Pending pending;
     pending.timer.start();
     pending.socket = socket;

@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 
 #include "http/HttpServer.h"
+#include "storage/TokenStore.h"
 
 using namespace oauthdesk;
 using namespace oauthdesk::test;
@@ -169,6 +170,25 @@ private Q_SLOTS:
             m_server->url(QStringLiteral("/oauth/token")), body, {basic(QStringLiteral("robust"), Secret)});
         QVERIFY2(r.status == 200, qPrintable(r.error + QString::fromUtf8(r.body)));
         QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed())));
+    }
+
+    // RFC 9112 §9.6: after a request with "Connection: close" the server MUST NOT process any further request on
+    // that connection, so a token request pipelined behind it issues nothing.
+    void nothingIsProcessedAfterConnectionClose()
+    {
+        const int before = TokenStore(m_server->db()).count(TokenKind::AccessToken).value_or(-1);
+        const QByteArray raw = rawExchange(
+            m_server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" + tokenRequest({}), 1000);
+        QVERIFY2(raw.startsWith("HTTP/1.1 200"), raw.constData());
+        QCOMPARE(raw.count("HTTP/1.1 "), 1);
+        QCOMPARE(TokenStore(m_server->db()).count(TokenKind::AccessToken).value_or(-1), before);
+
+        // The same when the closing request's own response is held for the group commit.
+        const QByteArray held
+            = rawExchange(m_server->port(), tokenRequest("Connection: close\r\n") + tokenRequest({}), 1000);
+        QVERIFY2(held.startsWith("HTTP/1.1 200"), held.constData());
+        QCOMPARE(held.count("HTTP/1.1 "), 1);
+        QCOMPARE(TokenStore(m_server->db()).count(TokenKind::AccessToken).value_or(-1), before + 1);
     }
 
     // RFC 9112 §9.3 and §9.6: a pipelined request whose response is held for the group commit is still answered,
