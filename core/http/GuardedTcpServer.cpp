@@ -18,6 +18,11 @@ namespace {
 // Enough for any Content-Length we accept; longer digit strings are simply too large.
 constexpr int kMaxContentLengthDigits = 18;
 
+constexpr char kHeldResponsesProperty[] = "oauthdeskHeldResponses";
+// The ordinal (from 1) of the request that asked to close, set by the watcher; and how many requests were admitted.
+constexpr char kClosingRequestProperty[] = "oauthdeskClosingRequest";
+constexpr char kAdmittedRequestsProperty[] = "oauthdeskAdmittedRequests";
+
 QByteArray errorResponse(int status, QByteArrayView reasonPhrase, const QString &description)
 {
     // RFC 6749 §5.2 error shape, so OAuth clients can show something sensible.
@@ -105,10 +110,12 @@ private:
             m_bytesAfterCloseRequest += fresh.size();
     }
 
-    // True once QHttpServer has read the request that asked to close, so its response is the last one.
+    // True once QHttpServer has read the request that asked to close and no answer is still held back, so the
+    // response to that request is the last one and is already queued.
     [[nodiscard]] bool closingRequestWasRead() const
     {
-        return m_state == State::AwaitingClose && m_socket->bytesAvailable() <= m_bytesAfterCloseRequest;
+        return m_state == State::AwaitingClose && m_socket->bytesAvailable() <= m_bytesAfterCloseRequest
+            && GuardedTcpServer::heldResponses(m_socket) == 0;
     }
 
     void afterReaders()
@@ -251,6 +258,9 @@ private:
 
     void finishRequest()
     {
+        ++m_requestsSeen;
+        if (m_requestWantsClose && m_state != State::AwaitingClose)
+            m_socket->setProperty(kClosingRequestProperty, m_requestsSeen);
         m_state = m_requestWantsClose ? State::AwaitingClose : State::Head;
         m_headBytes = 0;
         m_sawRequestLine = false;
@@ -286,6 +296,7 @@ private:
     bool m_hasTransferEncoding = false;
     qint64 m_bytesAfterCloseRequest = 0;
     bool m_afterReadersConnected = false;
+    qint64 m_requestsSeen = 0;
     std::optional<qint64> m_contentLength;
     qint64 m_bodyRemaining = 0;
 };
@@ -316,6 +327,26 @@ int GuardedTcpServer::openConnections() const
 {
     return int(std::count_if(
         m_watchers.cbegin(), m_watchers.cend(), [](const QPointer<ConnectionWatcher> &w) { return w && w->isOpen(); }));
+}
+
+void GuardedTcpServer::setHeldResponses(QTcpSocket *socket, int count)
+{
+    socket->setProperty(kHeldResponsesProperty, count > 0 ? QVariant(count) : QVariant());
+}
+
+int GuardedTcpServer::heldResponses(const QTcpSocket *socket)
+{
+    return socket->property(kHeldResponsesProperty).toInt();
+}
+
+bool GuardedTcpServer::admitRequest(QTcpSocket *socket)
+{
+    const qint64 closing = socket->property(kClosingRequestProperty).toLongLong();
+    const qint64 admitted = socket->property(kAdmittedRequestsProperty).toLongLong();
+    if (closing > 0 && admitted >= closing)
+        return false;
+    socket->setProperty(kAdmittedRequestsProperty, admitted + 1);
+    return true;
 }
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)

@@ -53,6 +53,15 @@ public:
     // Connections handed to QHttpServer that are not yet closed.
     [[nodiscard]] int openConnections() const;
 
+    // A server that answers later (HttpServer holds responses until their group commit) marks the socket with the
+    // number of answers it still owes; a connection that must close after its last request waits for them.
+    static void setHeldResponses(QTcpSocket *socket, int count);
+    [[nodiscard]] static int heldResponses(const QTcpSocket *socket);
+    // Called by the HTTP layer once per parsed request, in order. False for every request after the one that asked
+    // to close the connection ("Connection: close", or HTTP/1.0 without keep-alive): RFC 9112 §9.6 forbids
+    // processing them.
+    [[nodiscard]] static bool admitRequest(QTcpSocket *socket);
+
 signals:
     // A connection or request was refused; reason is a short English phrase for logs.
     void connectionRejected(const QString &reason);

@@ -1,5 +1,6 @@
 #include "http/HttpServer.h"
 
+#include "http/GuardedTcpServer.h"
 #include "storage/Database.h"
 #include "util/Clock.h"
 
@@ -164,8 +165,13 @@ QByteArray HttpServer::serialize(const oauth::Response &response, bool headReque
     QByteArray out;
     out.reserve(256 + response.body.size());
     out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status) + "\r\n";
-    for (const auto &[key, value] : response.headers)
-        out += key + ": " + value + "\r\n";
+    for (const auto &[key, value] : response.headers) {
+        // RFC 9112 §5.5: CR, LF and NUL never belong in a field; a value built from request data (a path, say)
+        // must not be able to start a header line of its own.
+        QByteArray safe = value;
+        safe.replace('\r', ' ').replace('\n', ' ').replace('\0', ' ');
+        out += key + ": " + safe + "\r\n";
+    }
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     out += "Date: " + httpDate() + "\r\n";
     out += "Server: OAuthDesk\r\n";
@@ -179,6 +185,9 @@ QByteArray HttpServer::serialize(const oauth::Response &response, bool headReque
 
 bool HttpServer::handleRequest(const QHttpServerRequest &httpRequest, QTcpSocket *socket)
 {
+    // RFC 9112 §9.6: nothing pipelined behind a request that asked to close is processed; it gets no answer either.
+    if (!GuardedTcpServer::admitRequest(socket))
+        return true;
     Pending pending;
     pending.timer.start();
     pending.socket = socket;
@@ -214,7 +223,8 @@ bool HttpServer::handleRequest(const QHttpServerRequest &httpRequest, QTcpSocket
 
     // Responses go out in request order: behind a held response on the same connection, wait too.
     if (pending.durable || m_pendingPerSocket.value(socket) > 0) {
-        ++m_pendingPerSocket[socket];
+        // The connection guard must not close a "Connection: close" or HTTP/1.0 connection before this is sent.
+        GuardedTcpServer::setHeldResponses(socket, ++m_pendingPerSocket[socket]);
         m_pending.append(std::move(pending));
         if (!m_flushTimer.isActive())
             m_flushTimer.start();
@@ -275,6 +285,9 @@ void HttpServer::flush()
     QList<Pending> batch = std::move(m_pending);
     m_pending.clear();
     m_pendingPerSocket.clear();
+    for (Pending &p : batch)
+        if (p.socket)
+            GuardedTcpServer::setHeldResponses(p.socket, 0);
     for (Pending &p : batch)
         send(p);
 }

@@ -1,6 +1,7 @@
 #include "oauth/AuthorizeEndpoint.h"
 
 #include "crypto/Random.h"
+#include "oauth/OAuthError.h"
 #include "oauth/Pages.h"
 #include "oauth/Scopes.h"
 #include "util/Clock.h"
@@ -62,7 +63,8 @@ Response AuthorizeEndpoint::redirectError(
     // RFC 6749 §4.1.2.1 with the issuer of RFC 9207 so the client can tell which server answered.
     Response r
         = Response::redirect(withParams(p.redirectUri,
-                                 {{QStringLiteral("error"), error}, {QStringLiteral("error_description"), description},
+                                 {{QStringLiteral("error"), error},
+                                     {QStringLiteral("error_description"), OAuthError::safeDescription(description)},
                                      {QStringLiteral("state"), p.state}, {QStringLiteral("iss"), m_context.issuer}}),
             303);
     r.clientId = p.client.clientId;
@@ -215,10 +217,11 @@ Response AuthorizeEndpoint::handle(const Request &request)
     if (!client->allowsGrant(grant::AuthorizationCode))
         return redirectError(p, QStringLiteral("unauthorized_client"),
             QStringLiteral("this client may not use the authorization code grant"));
-    if (params.contains(QStringLiteral("request")) || params.contains(QStringLiteral("request_uri")))
+    // RFC 6749 §3.1: parameters sent without a value are treated as omitted (here and for max_age below).
+    const bool hasRequest = !params.value(QStringLiteral("request")).isEmpty();
+    if (hasRequest || !params.value(QStringLiteral("request_uri")).isEmpty())
         return redirectError(p,
-            params.contains(QStringLiteral("request")) ? QStringLiteral("request_not_supported")
-                                                       : QStringLiteral("request_uri_not_supported"),
+            hasRequest ? QStringLiteral("request_not_supported") : QStringLiteral("request_uri_not_supported"),
             QStringLiteral("request objects are not supported"));
 
     QStringList scopes = Scopes::split(params.value(QStringLiteral("scope")));
@@ -260,7 +263,7 @@ Response AuthorizeEndpoint::handle(const Request &request)
     p.prompt = Scopes::split(params.value(QStringLiteral("prompt")));
     if (p.prompt.contains(QStringLiteral("none")) && p.prompt.size() > 1)
         return redirectError(p, QStringLiteral("invalid_request"), QStringLiteral("prompt=none cannot be combined"));
-    if (params.contains(QStringLiteral("max_age"))) {
+    if (!params.value(QStringLiteral("max_age")).isEmpty()) {
         bool ok = false;
         const qint64 maxAge = params.value(QStringLiteral("max_age")).toLongLong(&ok);
         if (!ok || maxAge < 0)
@@ -287,7 +290,9 @@ Response AuthorizeEndpoint::continueFlow(PendingAuthorization &p, const Request 
     const qint64 nowSecs = Clock::nowSecs();
     if (!justSignedIn) {
         const auto session = sessionOf(request);
-        const bool tooOld = session && p.maxAge && nowSecs - session->authTime > *p.maxAge;
+        // OpenID Connect Core §3.1.2.1: older than max_age means sign in again, and max_age=0 is prompt=login
+        // (auth_time has whole seconds, so "older than 0" would let a sign-in of this very second through).
+        const bool tooOld = session && p.maxAge && (*p.maxAge == 0 || nowSecs - session->authTime > *p.maxAge);
         const bool mustLogin = p.prompt.contains(QStringLiteral("login")) || !session || tooOld;
         if (mustLogin) {
             if (p.prompt.contains(QStringLiteral("none")))

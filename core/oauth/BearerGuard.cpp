@@ -6,6 +6,23 @@
 
 namespace oauthdesk::oauth {
 
+namespace {
+
+// RFC 6750 §3: error_description and scope values are limited to %x20-21 / %x23-5B / %x5D-7E. The scope of
+// /api/scope/NAME comes from the request path, so anything else (quotes, CR LF, non-ASCII) is replaced.
+QByteArray quotedStringValue(const QString &value)
+{
+    QByteArray out;
+    out.reserve(value.size());
+    for (QChar ch : value) {
+        const char16_t u = ch.unicode();
+        out += (u >= 0x20 && u <= 0x7E && u != 0x22 && u != 0x5C) ? char(u) : '?';
+    }
+    return out;
+}
+
+} // namespace
+
 BearerGuard::BearerGuard(Context &context)
     : m_context(context)
 { }
@@ -21,11 +38,11 @@ Response BearerGuard::challenge(int status, const QString &error, const QString 
         if (!description.isEmpty()) {
             QString safe = description;
             safe.replace(QLatin1Char('"'), QLatin1Char('\''));
-            header += ", error_description=\"" + safe.toUtf8() + '"';
+            header += ", error_description=\"" + quotedStringValue(safe) + '"';
             body.insert(QStringLiteral("error_description"), description);
         }
         if (!scope.isEmpty())
-            header += ", scope=\"" + scope.toLatin1() + '"';
+            header += ", scope=\"" + quotedStringValue(scope) + '"';
     } else {
         body.insert(QStringLiteral("error_description"), description);
     }

@@ -17,9 +17,10 @@ std::expected<Client, OAuthError> ClientAuthenticator::authenticate(const Reques
     QString secret;
     QString rawSecret; // as sent, for clients that skip (part of) the form-encoding of Appendix B
 
+    // RFC 6749 §5.2: the client tried the Authorization header, so the 401 MUST say which scheme works here.
     if (!authorization.isEmpty() && !basic)
         return std::unexpected(OAuthError::invalidClient(
-            QStringLiteral("only HTTP Basic client authentication is accepted in the Authorization header"), false));
+            QStringLiteral("only HTTP Basic client authentication is accepted in the Authorization header"), true));
     if (basic && postSecret)
         // RFC 6749 §2.3: a client MUST NOT use more than one authentication method in a request.
         return std::unexpected(OAuthError::invalidRequest(

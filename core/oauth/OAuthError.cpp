@@ -2,11 +2,22 @@
 
 namespace oauthdesk::oauth {
 
+QString OAuthError::safeDescription(const QString &description)
+{
+    QString out = description;
+    for (QChar &ch : out) {
+        const char16_t u = ch.unicode();
+        if (u < 0x20 || u > 0x7E || u == 0x22 || u == 0x5C)
+            ch = QLatin1Char('?');
+    }
+    return out;
+}
+
 Response OAuthError::toResponse() const
 {
     QJsonObject body{{QStringLiteral("error"), code}};
     if (!description.isEmpty())
-        body.insert(QStringLiteral("error_description"), description);
+        body.insert(QStringLiteral("error_description"), safeDescription(description));
     Response response = Response::json(status, body);
     response.noStore();
     if (status == 401 && basicChallenge)

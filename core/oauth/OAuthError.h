@@ -27,6 +27,10 @@ struct OAuthError
 
     // The JSON error response of the token, revocation and introspection endpoints, never cached.
     Response toResponse() const;
+
+    // RFC 6749 §4.1.2.1 and §5.2: error_description is limited to %x20-21 / %x23-5B / %x5D-7E; descriptions quote
+    // request values (a scope, a client id), so anything else is replaced.
+    static QString safeDescription(const QString &description);
 };
 
 } // namespace oauthdesk::oauth

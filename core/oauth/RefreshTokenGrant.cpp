@@ -27,7 +27,8 @@ std::expected<Grant, OAuthError> RefreshTokenGrant::decide(const Client &client,
 
     const QStringList granted = Scopes::split(record->scope);
     QString scope = record->scope;
-    if (request.form.contains(QStringLiteral("scope"))) {
+    // RFC 6749 §3.2: an empty scope parameter counts as omitted, which keeps the granted scope.
+    if (!request.form.value(QStringLiteral("scope")).isEmpty()) {
         const QStringList requested = Scopes::split(request.form.value(QStringLiteral("scope")));
         // RFC 6749 §6: the scope may narrow, never widen beyond what the owner granted.
         if (!Scopes::isSubset(requested, granted))

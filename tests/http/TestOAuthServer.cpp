@@ -174,6 +174,10 @@ private Q_SLOTS:
                                         << 401 << "invalid_client" << true;
         QTest::newRow("no authentication") << QByteArray("grant_type=client_credentials") << QByteArray() << formType
                                            << 401 << "invalid_client" << false;
+        // RFC 6749 §5.2: any attempt through the Authorization header gets 401 with WWW-Authenticate.
+        QTest::newRow("non-Basic Authorization header")
+            << QByteArray("grant_type=client_credentials") << QByteArray("Bearer abc") << formType << 401
+            << "invalid_client" << true;
         QTest::newRow("basic and post together") << QByteArray("grant_type=client_credentials&client_secret=x")
                                                  << confBasic << formType << 400 << "invalid_request" << false;
         QTest::newRow("pinned to post, used basic") << QByteArray("grant_type=client_credentials")
@@ -420,6 +424,28 @@ private Q_SLOTS:
         const HttpResult afterReuse = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
             {QStringLiteral("refresh_token"), refresh2}});
         QCOMPARE(afterReuse.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+    }
+
+    // RFC 6749 §3.1 and §3.2: parameters sent without a value MUST be treated as if they were omitted.
+    void emptyParametersCountAsOmitted()
+    {
+        const HttpResult first = confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"),
+                codeFor(QStringLiteral("conf-client"), {{QStringLiteral("scope"), QStringLiteral("read write")}})},
+            {QStringLiteral("redirect_uri"), Redirect}});
+        QCOMPARE(first.status, 200);
+        const HttpResult refreshed = confToken({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+            {QStringLiteral("refresh_token"), first.json().value(QStringLiteral("refresh_token")).toString()},
+            {QStringLiteral("scope"), QString()}});
+        QVERIFY2(refreshed.status == 200, refreshed.body.constData());
+        QCOMPARE(refreshed.json().value(QStringLiteral("scope")).toString(), QStringLiteral("read write"));
+
+        for (const char *name : {"max_age", "request", "request_uri"}) {
+            const HttpResult r = m_http.get(QUrl(authorizeUrl(QStringLiteral("conf-client"),
+                {{QString::fromLatin1(name), QStringLiteral("")}, {QStringLiteral("scope"), QStringLiteral("read")}})));
+            QCOMPARE(r.status, 303);
+            QVERIFY2(r.locationQuery().hasQueryItem(QStringLiteral("code")), r.header("Location").constData());
+        }
     }
 
     void bearerGuard_data()

@@ -515,6 +515,8 @@ private Q_SLOTS:
         };
         // The session and the consent are there: prompt=none gets a code at once.
         QVERIFY(silent({}).locationQuery().hasQueryItem(l1("code")));
+        // OpenID Connect Core §3.1.2.1: max_age=0 is prompt=login, even within the second of the sign-in.
+        QCOMPARE(silent({{l1("max_age"), l1("0")}}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
 
         // OpenID Connect Core §3.1.2.1: a session older than max_age must sign in again.
         Clock::advance(3000);
