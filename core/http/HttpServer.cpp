@@ -136,7 +136,40 @@ void HttpServer::routePrefix(const QString &prefix, Handler handler)
     m_prefixRoutes.append({prefix, std::move(handler)});
 }
 
+void HttpServer::allowCrossOrigin(const QStringList &paths)
+{
+    m_crossOrigin.append(paths);
+}
+
+bool HttpServer::isCrossOriginAllowed(const QString &path) const
+{
+    for (const QString &allowed : m_crossOrigin)
+        if (path == allowed || (allowed.endsWith(QLatin1Char('/')) && path.startsWith(allowed)))
+            return true;
+    return false;
+}
+
 oauth::Response HttpServer::dispatch(const oauth::Request &request) const
+{
+    const bool crossOrigin = isCrossOriginAllowed(request.path);
+    if (crossOrigin && request.method == "OPTIONS") {
+        // A CORS preflight (Fetch standard): single-page apps call these endpoints from their own origin.
+        oauth::Response preflight;
+        preflight.status = 204;
+        preflight.withHeader("Access-Control-Allow-Origin", "*")
+            .withHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            .withHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, DPoP")
+            .withHeader("Access-Control-Max-Age", "600");
+        return preflight;
+    }
+    oauth::Response response = route(request);
+    if (crossOrigin && !request.header("Origin").isEmpty() && response.header("Access-Control-Allow-Origin").isEmpty())
+        response.withHeader("Access-Control-Allow-Origin", "*")
+            .withHeader("Access-Control-Expose-Headers", "WWW-Authenticate");
+    return response;
+}
+
+oauth::Response HttpServer::route(const oauth::Request &request) const
 {
     const auto it = m_routes.constFind(request.path);
     if (it != m_routes.constEnd()) {

@@ -36,6 +36,10 @@ public:
     void route(const QByteArrayList &methods, const QString &path, Handler handler);
     // Every path under `prefix` (e.g. "/api/") for any method.
     void routePrefix(const QString &prefix, Handler handler);
+    // Paths (and prefixes ending in '/') that browser applications may call from any origin (CORS): answers
+    // preflight OPTIONS requests and adds Access-Control-Allow-Origin to their responses.
+    void allowCrossOrigin(const QStringList &paths);
+    bool isCrossOriginAllowed(const QString &path) const;
 
     // Turns an oauth::Response into HTTP/1.1 bytes. Public for tests.
     static QByteArray serialize(const oauth::Response &response, bool headRequest, bool close);
@@ -66,12 +70,14 @@ private:
     };
 
     oauth::Response dispatch(const oauth::Request &request) const;
+    oauth::Response route(const oauth::Request &request) const;
     void flush();
     void send(Pending &pending);
 
     std::shared_ptr<Database> m_db;
     QHash<QString, Route> m_routes;
     QList<QPair<QString, Handler>> m_prefixRoutes;
+    QStringList m_crossOrigin;
     QList<Pending> m_pending;
     QHash<QTcpSocket *, int> m_pendingPerSocket;
     QTimer m_flushTimer;

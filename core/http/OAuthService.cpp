@@ -97,6 +97,11 @@ void OAuthService::install(HttpServer &server)
         {"GET", "POST"}, QStringLiteral("/oauth/logout"), [this](const Request &r) { return m_oidc->logout(r); });
     server.route({"GET"}, QStringLiteral("/"), [this](const Request &) { return m_authorize->homePage(); });
     server.routePrefix(QStringLiteral("/api/"), [this](const Request &r) { return m_guard->handleApi(r); });
+    // What a browser app (a public client with PKCE) calls itself; the pages and authorize are navigations.
+    server.allowCrossOrigin({QStringLiteral("/oauth/token"), QStringLiteral("/oauth/revoke"),
+        QStringLiteral("/oauth/userinfo"), QStringLiteral("/oauth/jwks"), QStringLiteral("/oauth/device_authorization"),
+        QStringLiteral("/.well-known/oauth-authorization-server"), QStringLiteral("/.well-known/openid-configuration"),
+        QStringLiteral("/api/")});
 }
 
 } // namespace oauthdesk

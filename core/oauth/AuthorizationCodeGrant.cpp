@@ -45,9 +45,12 @@ std::expected<Grant, OAuthError> AuthorizationCodeGrant::decide(const Client &cl
         return std::unexpected(OAuthError::invalidGrant(redirectUri.isEmpty()
                 ? QStringLiteral("redirect_uri is required: the authorization request had one")
                 : QStringLiteral("redirect_uri differs from the one in the authorization request")));
-    if (record->redirectUri.isEmpty() && !redirectUri.isEmpty())
-        return std::unexpected(
-            OAuthError::invalidGrant(QStringLiteral("redirect_uri was not part of the authorization request")));
+    // Left out of the authorization request, it meant the client's only registered URI; many libraries send it
+    // at the token endpoint anyway, and that value is accepted.
+    if (record->redirectUri.isEmpty() && !redirectUri.isEmpty()
+        && (client.redirectUris.size() != 1 || client.redirectUris.first() != redirectUri))
+        return std::unexpected(OAuthError::invalidGrant(
+            QStringLiteral("redirect_uri differs from the one the authorization request used")));
 
     const QString verifier = request.form.value(QStringLiteral("code_verifier"));
     if (record->codeChallenge.isEmpty()) {

@@ -20,7 +20,8 @@ Response OAuthError::toResponse() const
         body.insert(QStringLiteral("error_description"), safeDescription(description));
     Response response = Response::json(status, body);
     response.noStore();
-    if (status == 401 && basicChallenge)
+    // RFC 9110 §15.5.2: every 401 carries a challenge; RFC 6749 §5.2 makes it a MUST when Basic was tried.
+    if (status == 401)
         response.withHeader("WWW-Authenticate", "Basic realm=\"oauthdesk\", charset=\"UTF-8\"");
     return response;
 }

@@ -12,13 +12,9 @@ struct OAuthError
     QString code;
     QString description;
     int status = 400;
-    bool basicChallenge = false; // the client tried HTTP Basic: 401 must carry WWW-Authenticate (§5.2)
 
     static OAuthError invalidRequest(const QString &d) { return {QStringLiteral("invalid_request"), d}; }
-    static OAuthError invalidClient(const QString &d, bool basic)
-    {
-        return {QStringLiteral("invalid_client"), d, 401, basic};
-    }
+    static OAuthError invalidClient(const QString &d) { return {QStringLiteral("invalid_client"), d, 401}; }
     static OAuthError invalidGrant(const QString &d) { return {QStringLiteral("invalid_grant"), d}; }
     static OAuthError unauthorizedClient(const QString &d) { return {QStringLiteral("unauthorized_client"), d}; }
     static OAuthError unsupportedGrantType(const QString &d) { return {QStringLiteral("unsupported_grant_type"), d}; }

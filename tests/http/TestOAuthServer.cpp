@@ -151,66 +151,63 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("contentType");
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("error");
-        QTest::addColumn<bool>("basicChallenge");
 
         const QByteArray confBasic = basic(QStringLiteral("conf-client"), ConfSecret).second;
         const QByteArray formType = "application/x-www-form-urlencoded";
         QTest::newRow("json body") << QByteArray("{\"grant_type\":\"client_credentials\"}") << confBasic
-                                   << QByteArray("application/json") << 400 << "invalid_request" << false;
-        QTest::newRow("no grant_type") << QByteArray("scope=read") << confBasic << formType << 400 << "invalid_request"
-                                       << false;
+                                   << QByteArray("application/json") << 400 << "invalid_request";
+        QTest::newRow("no grant_type") << QByteArray("scope=read") << confBasic << formType << 400 << "invalid_request";
         QTest::newRow("repeated parameter") << QByteArray("grant_type=client_credentials&scope=read&scope=write")
-                                            << confBasic << formType << 400 << "invalid_request" << false;
+                                            << confBasic << formType << 400 << "invalid_request";
         QTest::newRow("unknown grant") << QByteArray("grant_type=magic") << confBasic << formType << 400
-                                       << "unsupported_grant_type" << false;
-        QTest::newRow("wrong secret, basic") << QByteArray("grant_type=client_credentials")
-                                             << basic(QStringLiteral("conf-client"), QStringLiteral("x")).second
-                                             << formType << 401 << "invalid_client" << true;
+                                       << "unsupported_grant_type";
+        QTest::newRow("wrong secret, basic")
+            << QByteArray("grant_type=client_credentials")
+            << basic(QStringLiteral("conf-client"), QStringLiteral("x")).second << formType << 401 << "invalid_client";
         QTest::newRow("wrong secret, post")
             << QByteArray("grant_type=client_credentials&client_id=conf-client&client_secret=x") << QByteArray()
-            << formType << 401 << "invalid_client" << false;
+            << formType << 401 << "invalid_client";
         QTest::newRow("unknown client") << QByteArray("grant_type=client_credentials")
                                         << basic(QStringLiteral("nobody"), QStringLiteral("x")).second << formType
-                                        << 401 << "invalid_client" << true;
-        QTest::newRow("no authentication") << QByteArray("grant_type=client_credentials") << QByteArray() << formType
-                                           << 401 << "invalid_client" << false;
+                                        << 401 << "invalid_client";
+        QTest::newRow("no authentication")
+            << QByteArray("grant_type=client_credentials") << QByteArray() << formType << 401 << "invalid_client";
         // RFC 6749 §5.2: any attempt through the Authorization header gets 401 with WWW-Authenticate.
         QTest::newRow("non-Basic Authorization header")
             << QByteArray("grant_type=client_credentials") << QByteArray("Bearer abc") << formType << 401
-            << "invalid_client" << true;
+            << "invalid_client";
         QTest::newRow("basic and post together") << QByteArray("grant_type=client_credentials&client_secret=x")
-                                                 << confBasic << formType << 400 << "invalid_request" << false;
-        QTest::newRow("pinned to post, used basic") << QByteArray("grant_type=client_credentials")
-                                                    << basic(QStringLiteral("post-only"), QStringLiteral("p0st")).second
-                                                    << formType << 401 << "invalid_client" << true;
+                                                 << confBasic << formType << 400 << "invalid_request";
+        QTest::newRow("pinned to post, used basic")
+            << QByteArray("grant_type=client_credentials")
+            << basic(QStringLiteral("post-only"), QStringLiteral("p0st")).second << formType << 401 << "invalid_client";
         QTest::newRow("disabled client") << QByteArray("grant_type=client_credentials")
                                          << basic(QStringLiteral("off"), QStringLiteral("0ff")).second << formType
-                                         << 401 << "invalid_client" << true;
+                                         << 401 << "invalid_client";
         QTest::newRow("confidential client without secret")
             << QByteArray("grant_type=client_credentials&client_id=conf-client") << QByteArray() << formType << 401
-            << "invalid_client" << false;
+            << "invalid_client";
         QTest::newRow("grant not allowed") << QByteArray("grant_type=client_credentials")
                                            << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second
-                                           << formType << 400 << "unauthorized_client" << false;
-        QTest::newRow("public client, client_credentials")
-            << QByteArray("grant_type=client_credentials&client_id=pub") << QByteArray() << formType << 400
-            << "unauthorized_client" << false;
+                                           << formType << 400 << "unauthorized_client";
+        QTest::newRow("public client, client_credentials") << QByteArray("grant_type=client_credentials&client_id=pub")
+                                                           << QByteArray() << formType << 400 << "unauthorized_client";
         QTest::newRow("scope outside the client's list") << QByteArray("grant_type=client_credentials&scope=read+admin")
-                                                         << confBasic << formType << 400 << "invalid_scope" << false;
+                                                         << confBasic << formType << 400 << "invalid_scope";
         QTest::newRow("code missing") << QByteArray("grant_type=authorization_code") << confBasic << formType << 400
-                                      << "invalid_request" << false;
+                                      << "invalid_request";
         QTest::newRow("unknown code") << QByteArray("grant_type=authorization_code&code=nope") << confBasic << formType
-                                      << 400 << "invalid_grant" << false;
+                                      << 400 << "invalid_grant";
         QTest::newRow("refresh_token missing")
-            << QByteArray("grant_type=refresh_token") << confBasic << formType << 400 << "invalid_request" << false;
+            << QByteArray("grant_type=refresh_token") << confBasic << formType << 400 << "invalid_request";
         QTest::newRow("unknown refresh token") << QByteArray("grant_type=refresh_token&refresh_token=nope") << confBasic
-                                               << formType << 400 << "invalid_grant" << false;
-        QTest::newRow("password: wrong password") << QByteArray("grant_type=password&username=bob&password=wrong")
-                                                  << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second
-                                                  << formType << 400 << "invalid_grant" << false;
-        QTest::newRow("password: missing username") << QByteArray("grant_type=password&password=x")
-                                                    << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second
-                                                    << formType << 400 << "invalid_request" << false;
+                                               << formType << 400 << "invalid_grant";
+        QTest::newRow("password: wrong password")
+            << QByteArray("grant_type=password&username=bob&password=wrong")
+            << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second << formType << 400 << "invalid_grant";
+        QTest::newRow("password: missing username")
+            << QByteArray("grant_type=password&password=x")
+            << basic(QStringLiteral("legacy"), QStringLiteral("l3gacy")).second << formType << 400 << "invalid_request";
     }
 
     void tokenErrors()
@@ -220,7 +217,6 @@ private Q_SLOTS:
         QFETCH(QByteArray, contentType);
         QFETCH(int, status);
         QFETCH(QString, error);
-        QFETCH(bool, basicChallenge);
         QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", contentType}};
         if (!authorization.isEmpty())
             headers.append({"Authorization", authorization});
@@ -229,7 +225,7 @@ private Q_SLOTS:
         QCOMPARE(r.json().value(QStringLiteral("error")).toString(), error);
         QVERIFY2(!r.json().value(QStringLiteral("error_description")).toString().isEmpty(), r.body.constData());
         QCOMPARE(r.header("Cache-Control"), QByteArray("no-store"));
-        QCOMPARE(r.header("WWW-Authenticate").startsWith("Basic realm="), basicChallenge);
+        QCOMPARE(r.header("WWW-Authenticate").startsWith("Basic realm="), status == 401);
     }
 
     void clientCredentialsIssuesAStoredToken()
@@ -350,6 +346,22 @@ private Q_SLOTS:
         const HttpResult r = confToken(params);
         QCOMPARE(r.status, 400);
         QCOMPARE(r.json().value(QStringLiteral("error")).toString(), error);
+    }
+
+    void redirectUriLeftOutAtAuthorizeMaySeeItsOnlyValueAtToken()
+    {
+        const QList<QPair<QString, QString>> pkce{{QStringLiteral("redirect_uri"), QString()},
+            {QStringLiteral("code_challenge"), challengeOf(Verifier)},
+            {QStringLiteral("code_challenge_method"), QStringLiteral("S256")}};
+        HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"), codeFor(QStringLiteral("pub"), pkce)}, {QStringLiteral("redirect_uri"), Redirect},
+            {QStringLiteral("client_id"), QStringLiteral("pub")}, {QStringLiteral("code_verifier"), Verifier}});
+        QVERIFY2(r.status == 200, r.body.constData());
+        r = token({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+            {QStringLiteral("code"), codeFor(QStringLiteral("pub"), pkce)},
+            {QStringLiteral("redirect_uri"), QStringLiteral("http://127.0.0.1:9/elsewhere")},
+            {QStringLiteral("client_id"), QStringLiteral("pub")}, {QStringLiteral("code_verifier"), Verifier}});
+        QCOMPARE(r.json().value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
     }
 
     void expiredCodeIsRejected()
@@ -761,6 +773,31 @@ private Q_SLOTS:
         HttpResult noSession = attacker.get(
             QUrl(authorizeUrl(QStringLiteral("interactive"), {{QStringLiteral("prompt"), QStringLiteral("none")}})));
         QCOMPARE(noSession.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("login_required"));
+    }
+
+    void browserAppsMayCallTheTokenEndpoint()
+    {
+        // A single-page app's preflight, then its real request from another origin.
+        const HttpResult preflight = m_http.send("OPTIONS", m_server->url(QStringLiteral("/oauth/token")), {},
+            {{"Origin", "http://localhost:5173"}, {"Access-Control-Request-Method", "POST"},
+                {"Access-Control-Request-Headers", "content-type"}});
+        QCOMPARE(preflight.status, 204);
+        QCOMPARE(preflight.header("Access-Control-Allow-Origin"), QByteArray("*"));
+        QVERIFY(preflight.header("Access-Control-Allow-Methods").contains("POST"));
+        QVERIFY(preflight.header("Access-Control-Allow-Headers").contains("Content-Type"));
+
+        const HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}},
+            {basic(QStringLiteral("conf-client"), ConfSecret), {"Origin", "http://localhost:5173"}});
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.header("Access-Control-Allow-Origin"), QByteArray("*"));
+        const HttpResult me
+            = m_http.get(m_server->url(QStringLiteral("/api/me")), {{"Origin", "http://localhost:5173"}});
+        QCOMPARE(me.header("Access-Control-Allow-Origin"), QByteArray("*"));
+
+        // The pages are navigations, never fetched cross-origin.
+        const HttpResult page = m_http.send("OPTIONS", m_server->url(QStringLiteral("/oauth/authorize")), {},
+            {{"Origin", "http://localhost:5173"}, {"Access-Control-Request-Method", "POST"}});
+        QVERIFY(page.header("Access-Control-Allow-Origin").isEmpty());
     }
 
     void requestLogIsStoredRedacted()
