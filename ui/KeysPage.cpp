@@ -37,6 +37,10 @@ KeysPage::KeysPage(std::shared_ptr<Database> db, ServerController *server, QWidg
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setSectionResizeMode(KeysModel::KidColumn, QHeaderView::Stretch);
+    // Dates on one line: a wrapped "created" doubled the height of every row.
+    m_table->setWordWrap(false);
+    for (int column : {KeysModel::CreatedColumn, KeysModel::RetiredColumn})
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
 
     m_rotateButton->setObjectName(QStringLiteral("rotateButton"));
     m_rotateButton->setToolTip(tr("Retire the active keys and create new ones. Retired keys stay in the JWK Set until "
