@@ -114,6 +114,24 @@ Result<std::shared_ptr<Database>> openDb(const Config &config)
     return Database::open(config.dbPath, config.tables);
 }
 
+struct Opened
+{
+    Config config;
+    std::shared_ptr<Database> db;
+};
+
+// What every command that touches the database starts with: the config, then the database it names.
+Result<Opened> openConfigAndDatabase(const QCommandLineParser &p, const Globals &g)
+{
+    auto config = loadConfig(p, g);
+    if (!config)
+        return fail(config.error());
+    auto db = openDb(*config);
+    if (!db)
+        return fail(db.error());
+    return Opened{*config, *db};
+}
+
 QString issuerFor(const Config &config)
 {
     return config.effectiveIssuer(config.port);
@@ -208,16 +226,14 @@ int clientCommand(const QStringList &arguments, const QString &action)
     int code = Ok;
     if (!parse(p, arguments, &code))
         return code;
-    auto config = loadConfig(p, g);
-    if (!config)
-        return errorFor(config.error());
-    auto db = openDb(*config);
-    if (!db)
-        return errorFor(db.error());
-    ClientStore store(*db);
+    auto opened = openConfigAndDatabase(p, g);
+    if (!opened)
+        return errorFor(opened.error());
+    auto &[config, db] = *opened;
+    ClientStore store(db);
     const QStringList positional = p.positionalArguments().mid(2);
     const bool json = p.isSet(g.json);
-    const QString issuer = issuerFor(*config);
+    const QString issuer = issuerFor(config);
 
     auto needId = [&]() -> Result<QString> {
         if (positional.size() != 1)
@@ -365,13 +381,11 @@ int userCommand(const QStringList &arguments, const QString &action)
     int code = Ok;
     if (!parse(p, arguments, &code))
         return code;
-    auto config = loadConfig(p, g);
-    if (!config)
-        return errorFor(config.error());
-    auto db = openDb(*config);
-    if (!db)
-        return errorFor(db.error());
-    UserStore store(*db);
+    auto opened = openConfigAndDatabase(p, g);
+    if (!opened)
+        return errorFor(opened.error());
+    auto &[config, db] = *opened;
+    UserStore store(db);
     const QStringList positional = p.positionalArguments().mid(2);
     if (action == QLatin1String("list")) {
         auto list = store.list();
@@ -445,20 +459,18 @@ int tokenCommand(const QStringList &arguments, const QString &action)
     int code = Ok;
     if (!parse(p, arguments, &code))
         return code;
-    auto config = loadConfig(p, g);
-    if (!config)
-        return errorFor(config.error());
-    auto db = openDb(*config);
-    if (!db)
-        return errorFor(db.error());
-    TokenStore tokens(*db);
+    auto opened = openConfigAndDatabase(p, g);
+    if (!opened)
+        return errorFor(opened.error());
+    auto &[config, db] = *opened;
+    TokenStore tokens(db);
     const QStringList positional = p.positionalArguments().mid(2);
     TokenFilter filter;
     filter.clientId = p.value(client);
     filter.username = p.value(user);
-    if (!filter.clientId.isEmpty() && !ClientStore(*db).find(filter.clientId))
+    if (!filter.clientId.isEmpty() && !ClientStore(db).find(filter.clientId))
         return error(QStringLiteral("no client '%1'").arg(filter.clientId));
-    if (!filter.username.isEmpty() && !UserStore(*db).find(filter.username))
+    if (!filter.username.isEmpty() && !UserStore(db).find(filter.username))
         return error(QStringLiteral("no user '%1'").arg(filter.username));
 
     if (action == QLatin1String("list")) {
@@ -531,16 +543,14 @@ int exportImportCommand(const QStringList &arguments, bool isExport)
     if (positional.size() != 1)
         return error(
             QStringLiteral("%1 takes one file").arg(isExport ? QStringLiteral("export") : QStringLiteral("import")));
-    auto config = loadConfig(p, g);
-    if (!config)
-        return errorFor(config.error());
-    auto db = openDb(*config);
-    if (!db)
-        return errorFor(db.error());
+    auto opened = openConfigAndDatabase(p, g);
+    if (!opened)
+        return errorFor(opened.error());
+    auto &[config, db] = *opened;
     const QString path = positional.first();
     if (isExport) {
-        ClientStore clients(*db);
-        UserStore users(*db);
+        ClientStore clients(db);
+        UserStore users(db);
         auto doc = Backup::exportAll(clients, users);
         if (!doc)
             return errorFor(doc.error());
@@ -563,7 +573,7 @@ int exportImportCommand(const QStringList &arguments, bool isExport)
     const auto policy = p.isSet(overwrite) ? Backup::OnConflict::Overwrite
         : p.isSet(skip)                    ? Backup::OnConflict::Skip
                                            : Backup::OnConflict::Report;
-    auto outcome = Backup::importAll(*db, file.readAll(), policy);
+    auto outcome = Backup::importAll(db, file.readAll(), policy);
     if (!outcome)
         return error(QStringLiteral("%1: %2").arg(path, outcome.error().message));
     if (policy == Backup::OnConflict::Report && !outcome->conflicts.isEmpty()) {
@@ -592,13 +602,11 @@ int deviceCommand(const QStringList &arguments, const QString &action)
     int code = Ok;
     if (!parse(p, arguments, &code))
         return code;
-    auto config = loadConfig(p, g);
-    if (!config)
-        return errorFor(config.error());
-    auto db = openDb(*config);
-    if (!db)
-        return errorFor(db.error());
-    DeviceStore store(*db);
+    auto opened = openConfigAndDatabase(p, g);
+    if (!opened)
+        return errorFor(opened.error());
+    auto &[config, db] = *opened;
+    DeviceStore store(db);
     const QStringList positional = p.positionalArguments().mid(2);
     if (action == QLatin1String("list")) {
         if (!positional.isEmpty())
@@ -684,13 +692,11 @@ int keysCommand(const QStringList &arguments, const QString &action)
         return code;
     if (p.positionalArguments().size() > 2)
         return error(QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().at(2)));
-    auto config = loadConfig(p, g);
-    if (!config)
-        return errorFor(config.error());
-    auto db = openDb(*config);
-    if (!db)
-        return errorFor(db.error());
-    KeyStore keys(*db);
+    auto opened = openConfigAndDatabase(p, g);
+    if (!opened)
+        return errorFor(opened.error());
+    auto &[config, db] = *opened;
+    KeyStore keys(db);
     auto print = [&p, &g](const QList<KeyRecord> &records) {
         auto time = [](qint64 ms) {
             return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms).toUTC().toString(Qt::ISODate) : QString();
