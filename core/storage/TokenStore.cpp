@@ -219,44 +219,15 @@ Result<bool> TokenStore::markUsed(const TokenRecord &record)
 
 Result<int> TokenStore::revokeGrant(const QString &grantId)
 {
-    int total = 0;
-    Status status = m_db->write([&]() -> Status {
-        for (TokenKind kind : AllKinds) {
-            auto q = prepare(m_db->connection(),
-                QStringLiteral("UPDATE %1 SET revoked_at=? WHERE grant_id=? AND revoked_at IS NULL").arg(table(kind)));
-            if (!q)
-                return fail(q.error());
-            q->addBindValue(Clock::nowMs());
-            q->addBindValue(grantId);
-            if (auto ok = execQuery(*q); !ok)
-                return ok;
-            total += q->numRowsAffected();
-        }
-        return {};
-    });
-    if (!status)
-        return fail(status.error());
-    return total;
+    return changeRows({TokenKind::AuthorizationCode, TokenKind::AccessToken, TokenKind::RefreshToken},
+        QStringLiteral("UPDATE %1 SET revoked_at=? WHERE grant_id=? AND revoked_at IS NULL"),
+        {Clock::nowMs(), grantId});
 }
 
 Result<int> TokenStore::revoke(TokenKind kind, qint64 id)
 {
-    int changed = 0;
-    Status status = m_db->write([&]() -> Status {
-        auto q = prepare(m_db->connection(),
-            QStringLiteral("UPDATE %1 SET revoked_at=? WHERE id=? AND revoked_at IS NULL").arg(table(kind)));
-        if (!q)
-            return fail(q.error());
-        q->addBindValue(Clock::nowMs());
-        q->addBindValue(id);
-        if (auto ok = execQuery(*q); !ok)
-            return ok;
-        changed = q->numRowsAffected();
-        return {};
-    });
-    if (!status)
-        return fail(status.error());
-    return changed;
+    return changeRows(
+        {kind}, QStringLiteral("UPDATE %1 SET revoked_at=? WHERE id=? AND revoked_at IS NULL"), {Clock::nowMs(), id});
 }
 
 static QString whereClause(const TokenFilter &f, QVariantList &binds, qint64 now, TokenKind kind)
@@ -417,13 +388,21 @@ Result<int> TokenStore::revokeMatching(const TokenFilter &input)
 
 Result<int> TokenStore::purgeExpired(qint64 graceMs)
 {
+    return changeRows({TokenKind::AuthorizationCode, TokenKind::AccessToken, TokenKind::RefreshToken},
+        QStringLiteral("DELETE FROM %1 WHERE expires_at<?"), {Clock::nowMs() - graceMs});
+}
+
+Result<int> TokenStore::changeRows(
+    std::initializer_list<TokenKind> kinds, const QString &statement, const QVariantList &binds)
+{
     int total = 0;
     Status status = m_db->write([&]() -> Status {
-        for (TokenKind kind : AllKinds) {
-            auto q = prepare(m_db->connection(), QStringLiteral("DELETE FROM %1 WHERE expires_at<?").arg(table(kind)));
+        for (TokenKind kind : kinds) {
+            auto q = prepare(m_db->connection(), statement.arg(table(kind)));
             if (!q)
                 return fail(q.error());
-            q->addBindValue(Clock::nowMs() - graceMs);
+            for (const QVariant &value : binds)
+                q->addBindValue(value);
             if (auto ok = execQuery(*q); !ok)
                 return ok;
             total += q->numRowsAffected();

@@ -56,6 +56,8 @@ public:
 
 private:
     QString table(TokenKind kind) const;
+    // Runs `statement` (with %1 for the table) once per kind in one transaction; returns the rows it changed.
+    Result<int> changeRows(std::initializer_list<TokenKind> kinds, const QString &statement, const QVariantList &binds);
     std::shared_ptr<Database> m_db;
 };
 
