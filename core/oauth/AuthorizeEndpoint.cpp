@@ -371,9 +371,7 @@ Response AuthorizeEndpoint::interaction(const Request &request)
         Response r = continueFlow(copy, request, true);
         if (r.status == 200)
             r = Response::redirect(pageUrl, 303); // the consent page, fetched with GET
-        r.withHeader("Set-Cookie",
-            (sessionCookieName() + QLatin1Char('=') + sid + QStringLiteral("; Path=/; HttpOnly; SameSite=Lax"))
-                .toLatin1());
+        r.withCookie(sessionCookieName(), sid, QStringLiteral("/"), QStringLiteral("Lax"), m_context.secureCookies());
         return r;
     }
     if (step == QLatin1String("consent")) {
@@ -411,9 +409,8 @@ Response AuthorizeEndpoint::loginPage(const PendingAuthorization &p, const QStri
                 {QStringLiteral("error"), error},
                 {QStringLiteral("error_class"), error.isEmpty() ? QStringLiteral("hidden") : QStringLiteral("error")},
                 {QStringLiteral("users"), users}, {QStringLiteral("title"), QStringLiteral("Sign in")}}));
-    r.withHeader("Set-Cookie",
-        (QStringLiteral("oauthdesk_csrf=") + p.csrf + QStringLiteral("; Path=/; HttpOnly; SameSite=Strict"))
-            .toLatin1());
+    r.withCookie(QStringLiteral("oauthdesk_csrf"), p.csrf, QStringLiteral("/"), QStringLiteral("Strict"),
+        m_context.secureCookies());
     r.clientId = p.client.clientId;
     return r;
 }
@@ -427,9 +424,8 @@ Response AuthorizeEndpoint::consentPage(const PendingAuthorization &p) const
                 {QStringLiteral("username"), p.username}, {QStringLiteral("redirect_uri"), p.redirectUri},
                 {QStringLiteral("tx"), p.id}, {QStringLiteral("csrf"), p.csrf}, {QStringLiteral("scopes"), scopes},
                 {QStringLiteral("title"), QStringLiteral("Allow access?")}}));
-    r.withHeader("Set-Cookie",
-        (QStringLiteral("oauthdesk_csrf=") + p.csrf + QStringLiteral("; Path=/; HttpOnly; SameSite=Strict"))
-            .toLatin1());
+    r.withCookie(QStringLiteral("oauthdesk_csrf"), p.csrf, QStringLiteral("/"), QStringLiteral("Strict"),
+        m_context.secureCookies());
     r.clientId = p.client.clientId;
     return r;
 }

@@ -38,6 +38,9 @@ struct Context
         , tokens(database)
     { }
 
+    // Cookies get the Secure attribute when the server is served over https.
+    bool secureCookies() const { return issuer.startsWith(QLatin1String("https:")); }
+
     int accessTtl(const Client &c) const
     {
         return c.accessTokenTtl > 0 ? c.accessTokenTtl : config.lifetimes.accessSecs;

@@ -88,9 +88,8 @@ Response DeviceVerificationEndpoint::errorPage(int status, const QString &title,
 
 Response DeviceVerificationEndpoint::withCsrfCookie(Response response, const QString &csrf) const
 {
-    response.withHeader("Set-Cookie",
-        (csrfCookieName() + QLatin1Char('=') + csrf + QStringLiteral("; Path=/device; HttpOnly; SameSite=Strict"))
-            .toLatin1());
+    response.withCookie(
+        csrfCookieName(), csrf, QStringLiteral("/device"), QStringLiteral("Strict"), m_context.secureCookies());
     return response;
 }
 

@@ -174,6 +174,18 @@ Response &Response::noStore()
     return *this;
 }
 
+Response &Response::withCookie(
+    const QString &name, const QString &value, const QString &path, const QString &sameSite, bool secure, int maxAge)
+{
+    QString cookie = name + QLatin1Char('=') + value + QStringLiteral("; Path=") + path;
+    if (maxAge >= 0)
+        cookie += QStringLiteral("; Max-Age=%1").arg(maxAge);
+    cookie += QStringLiteral("; HttpOnly; SameSite=") + sameSite;
+    if (secure)
+        cookie += QStringLiteral("; Secure");
+    return withHeader("Set-Cookie", cookie.toLatin1());
+}
+
 QByteArray Response::header(const QByteArray &name) const
 {
     for (const auto &[key, value] : headers)

@@ -62,6 +62,10 @@ struct Response
     static Response text(int status, const QByteArray &body);
     Response &withHeader(const QByteArray &name, const QByteArray &value);
     Response &noStore(); // Cache-Control: no-store and Pragma: no-cache
+    // An HttpOnly cookie; `secure` when the server speaks https (the cookie then never travels over plain http).
+    // maxAge 0 deletes it; a negative one makes a session cookie.
+    Response &withCookie(const QString &name, const QString &value, const QString &path, const QString &sameSite,
+        bool secure, int maxAge = -1);
     QByteArray header(const QByteArray &name) const;
 };
 

@@ -362,8 +362,6 @@ Response OidcProvider::logout(const Request &request)
     }
 
     m_authorize.endSession(request);
-    const QByteArray clearCookie
-        = (AuthorizeEndpoint::sessionCookieName() + s("=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax")).toLatin1();
     Response r;
     if (!redirect.isEmpty()) {
         QUrl target(redirect);
@@ -378,7 +376,7 @@ Response OidcProvider::logout(const Request &request)
             Pages::render(s("signed_out"),
                 {{s("title"), s("Signed out")}, {s("client_name"), client ? client->name : s("the application")}}));
     }
-    r.withHeader("Set-Cookie", clearCookie);
+    r.withCookie(AuthorizeEndpoint::sessionCookieName(), {}, s("/"), s("Lax"), m_context.secureCookies(), 0);
     if (client)
         r.clientId = client->clientId;
     return r;

@@ -704,6 +704,7 @@ private Q_SLOTS:
         QVERIFY(page.body.contains("value=\"bob\""));
         QVERIFY(page.body.contains("Interactive &lt;App&gt;")); // escaped
         QVERIFY(page.body.contains("name=\"pick\" value=\"alice\""));
+        QVERIFY(!page.header("Set-Cookie").contains("Secure")); // plain http: a Secure cookie would never come back
         const auto field = [](const QByteArray &html, const QByteArray &name) {
             const QByteArray marker = "name=\"" + name + "\" value=\"";
             const qsizetype start = html.indexOf(marker) + marker.size();

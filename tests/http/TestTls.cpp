@@ -1,6 +1,7 @@
 // `serve --tls`: the local CA, the localhost certificate, and real TLS handshakes that trust only that CA.
 #include "crypto/LocalCa.h"
 #include "http/ServerController.h"
+#include "storage/ClientStore.h"
 #include "storage/Database.h"
 
 #include <QDir>
@@ -94,6 +95,29 @@ private Q_SLOTS:
         m_server = nullptr;
         m_db.reset();
         delete m_dir;
+    }
+
+    void cookiesAreSecureOverHttps()
+    {
+        // The login page sets the CSRF cookie; over https it must never be sent back over plain http.
+        Client c;
+        c.clientId = QStringLiteral("web");
+        c.name = QStringLiteral("Web");
+        c.redirectUris = {QStringLiteral("https://localhost:3000/cb")};
+        QVERIFY(ClientStore(m_db).add(c));
+        QNetworkAccessManager net;
+        QNetworkRequest request(
+            QUrl(QStringLiteral("https://localhost:%1/oauth/authorize?client_id=web&response_type=code").arg(m_port)));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates({caCertificate()});
+        request.setSslConfiguration(tls);
+        QNetworkReply *reply = net.get(request);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(reply->isFinished() || finished.wait(15000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QByteArray cookie = reply->rawHeader("Set-Cookie");
+        QVERIFY2(cookie.startsWith("oauthdesk_csrf=") && cookie.endsWith("; Secure"), cookie.constData());
+        delete reply;
     }
 
     void issuerIsHttps()
