@@ -133,6 +133,10 @@ Status ClientStore::normalize(Client &c)
         c.secret.clear();
         if (c.allowsGrant(grant::ClientCredentials))
             return fail(Error::invalid(QStringLiteral("client_credentials needs a confidential client")));
+        // RFC 9700 §4.14.2: a public client's refresh tokens must rotate (they are not sender-constrained here).
+        if (!c.refreshRotation)
+            return fail(
+                Error::invalid(QStringLiteral("refresh token rotation cannot be turned off for a public client")));
     } else {
         if (c.authMethod == authmethod::None)
             return fail(Error::invalid(QStringLiteral("the auth method 'none' is for public clients (use --public)")));

@@ -188,6 +188,10 @@ private Q_SLOTS:
         c.grantTypes = {grant::ClientCredentials};
         c.clientId = QStringLiteral("spa2");
         QVERIFY(!ClientStore(m_db).add(c));
+        c.grantTypes = {grant::AuthorizationCode, grant::RefreshToken};
+        c.clientId = QStringLiteral("spa3");
+        c.refreshRotation = false;
+        QCOMPARE(ClientStore(m_db).add(c).error().kind, Error::Kind::Invalid);
     }
 
     void userCrud()
