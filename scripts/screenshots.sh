@@ -16,8 +16,11 @@ cleanup() {
 trap cleanup EXIT
 
 # Own settings and data folders: the window must not read or change the user's.
-export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data" XDG_CACHE_HOME="$work/cache"
-db="$work/oauthdesk.sqlite"
+export HOME="$work/home"
+export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share" XDG_CACHE_HOME="$HOME/.cache"
+# The default location, so the window shows what a user sees: ~/.local/share/OAuthDesk/oauthdesk.sqlite.
+db="$XDG_DATA_HOME/OAuthDesk/oauthdesk.sqlite"
+mkdir -p "$(dirname "$db")"
 od() { "$app" --db "$db" "$@" >/dev/null; }
 
 od user add alice --password wonderland --claim email=alice@example.com --claim "name=Alice Liddell" \

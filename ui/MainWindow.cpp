@@ -159,7 +159,13 @@ MainWindow::MainWindow(std::shared_ptr<Database> db, ServerController *server, c
     m_statusLabel->setObjectName(QStringLiteral("serverStatusLabel"));
     m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     statusBar()->addWidget(m_statusLabel, 1);
-    auto *dbLabel = new QLabel(QDir::toNativeSeparators(m_db->path()), this);
+    // The home folder shown as ~, as a shell would: shorter, and the same on every machine.
+    QString shownPath = m_db->path();
+    const QString home = QDir::homePath();
+    if (!home.isEmpty() && home != QLatin1String("/") && shownPath.startsWith(home + QLatin1Char('/')))
+        shownPath = QLatin1Char('~') + shownPath.mid(home.size());
+    auto *dbLabel = new QLabel(QDir::toNativeSeparators(shownPath), this);
+    dbLabel->setToolTip(QDir::toNativeSeparators(m_db->path()));
     dbLabel->setToolTip(tr("Database file"));
     statusBar()->addPermanentWidget(dbLabel);
 
