@@ -9,7 +9,8 @@ namespace oauthdesk {
 
 namespace {
 
-constexpr TokenKind AllKinds[] = {TokenKind::AuthorizationCode, TokenKind::AccessToken, TokenKind::RefreshToken};
+constexpr std::initializer_list<TokenKind> AllKinds
+    = {TokenKind::AuthorizationCode, TokenKind::AccessToken, TokenKind::RefreshToken};
 
 QString hashColumn(TokenKind kind)
 {
@@ -368,16 +369,12 @@ Result<int> TokenStore::revokeMatching(const TokenFilter &input)
         }
         for (TokenKind kind : AllKinds) {
             QVariantList binds{Clock::nowMs()};
-            auto q = prepare(m_db->connection(),
-                QStringLiteral("UPDATE %1 SET revoked_at=?").arg(table(kind))
-                    + whereClause(filter, binds, Clock::nowMs(), kind));
-            if (!q)
-                return fail(q.error());
-            for (const QVariant &v : std::as_const(binds))
-                q->addBindValue(v);
-            if (auto ok = execQuery(*q); !ok)
-                return ok;
-            total += q->numRowsAffected();
+            const QString sql = QStringLiteral("UPDATE %1 SET revoked_at=?").arg(table(kind))
+                + whereClause(filter, binds, Clock::nowMs(), kind);
+            auto changed = execute(sql, binds);
+            if (!changed)
+                return fail(changed.error());
+            total += *changed;
         }
         return {};
     });
@@ -388,8 +385,7 @@ Result<int> TokenStore::revokeMatching(const TokenFilter &input)
 
 Result<int> TokenStore::purgeExpired(qint64 graceMs)
 {
-    return changeRows({TokenKind::AuthorizationCode, TokenKind::AccessToken, TokenKind::RefreshToken},
-        QStringLiteral("DELETE FROM %1 WHERE expires_at<?"), {Clock::nowMs() - graceMs});
+    return changeRows(AllKinds, QStringLiteral("DELETE FROM %1 WHERE expires_at<?"), {Clock::nowMs() - graceMs});
 }
 
 Result<int> TokenStore::changeRows(
@@ -398,20 +394,28 @@ Result<int> TokenStore::changeRows(
     int total = 0;
     Status status = m_db->write([&]() -> Status {
         for (TokenKind kind : kinds) {
-            auto q = prepare(m_db->connection(), statement.arg(table(kind)));
-            if (!q)
-                return fail(q.error());
-            for (const QVariant &value : binds)
-                q->addBindValue(value);
-            if (auto ok = execQuery(*q); !ok)
-                return ok;
-            total += q->numRowsAffected();
+            auto changed = execute(statement.arg(table(kind)), binds);
+            if (!changed)
+                return fail(changed.error());
+            total += *changed;
         }
         return {};
     });
     if (!status)
         return fail(status.error());
     return total;
+}
+
+Result<int> TokenStore::execute(const QString &sql, const QVariantList &binds)
+{
+    auto q = prepare(m_db->connection(), sql);
+    if (!q)
+        return fail(q.error());
+    for (const QVariant &value : binds)
+        q->addBindValue(value);
+    if (auto ok = execQuery(*q); !ok)
+        return fail(ok.error());
+    return q->numRowsAffected();
 }
 
 } // namespace oauthdesk

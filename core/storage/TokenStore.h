@@ -57,6 +57,8 @@ public:
 private:
     QString table(TokenKind kind) const;
     // Runs `statement` (with %1 for the table) once per kind in one transaction; returns the rows it changed.
+    // Prepares, binds and runs one statement; returns the rows it changed.
+    Result<int> execute(const QString &sql, const QVariantList &binds);
     Result<int> changeRows(std::initializer_list<TokenKind> kinds, const QString &statement, const QVariantList &binds);
     std::shared_ptr<Database> m_db;
 };
