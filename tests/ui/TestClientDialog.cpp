@@ -1,4 +1,5 @@
 #include "ClientDialog.h"
+#include "WidgetLookup.h"
 #include "storage/ClientStore.h"
 #include "storage/Database.h"
 
@@ -14,6 +15,7 @@
 
 using namespace oauthdesk;
 using namespace oauthdesk::ui;
+using namespace oauthdesk::test;
 
 // The client dialog as a user drives it: typing, inline errors, the OK button, and what lands in the database.
 class TestClientDialog final : public QObject
@@ -23,18 +25,6 @@ class TestClientDialog final : public QObject
 private:
     QTemporaryDir m_dir;
     std::shared_ptr<Database> m_db;
-
-    static QPushButton *okButton(ClientDialog &dialog)
-    {
-        return dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
-    }
-    template <typename T> static T *child(ClientDialog &dialog, const char *name)
-    {
-        T *widget = dialog.findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no widget %s", name);
-        return widget;
-    }
 
 private Q_SLOTS:
     void init()

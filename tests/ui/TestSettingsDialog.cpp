@@ -1,4 +1,5 @@
 #include "SettingsDialog.h"
+#include "WidgetLookup.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -10,6 +11,7 @@
 
 using namespace oauthdesk;
 using namespace oauthdesk::ui;
+using namespace oauthdesk::test;
 
 // The settings dialog rejects what the server could not use and hands valid settings to the window.
 class TestSettingsDialog final : public QObject
@@ -17,13 +19,6 @@ class TestSettingsDialog final : public QObject
     Q_OBJECT
 
 private:
-    template <typename T> static T *child(SettingsDialog &dialog, const char *name)
-    {
-        T *widget = dialog.findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no widget %s", name);
-        return widget;
-    }
     static QPushButton *button(SettingsDialog &dialog, QDialogButtonBox::StandardButton which)
     {
         return dialog.findChild<QDialogButtonBox *>()->button(which);

@@ -1,4 +1,5 @@
 #include "UserDialog.h"
+#include "WidgetLookup.h"
 #include "storage/Database.h"
 #include "storage/UserStore.h"
 
@@ -14,6 +15,7 @@
 
 using namespace oauthdesk;
 using namespace oauthdesk::ui;
+using namespace oauthdesk::test;
 
 // The user dialog: username checks, claim rows with typed values, and the saved user.
 class TestUserDialog final : public QObject
@@ -23,18 +25,6 @@ class TestUserDialog final : public QObject
 private:
     QTemporaryDir m_dir;
     std::shared_ptr<Database> m_db;
-
-    static QPushButton *okButton(UserDialog &dialog)
-    {
-        return dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
-    }
-    template <typename T> static T *child(UserDialog &dialog, const char *name)
-    {
-        T *widget = dialog.findChild<T *>(QString::fromLatin1(name));
-        if (!widget)
-            qFatal("no widget %s", name);
-        return widget;
-    }
 
 private Q_SLOTS:
     void init()
