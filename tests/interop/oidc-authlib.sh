@@ -31,20 +31,9 @@ for alg in RS256 ES256 EdDSA; do
         --scope openid --scope profile --scope email --scope offline_access > /dev/null
 done
 
-"$binary" --db "$db" serve --headless --port 0 > "$work/serve.log" 2>&1 &
-server_pid=$!
-issuer=
-for _ in $(seq 1 100); do
-    issuer=$(sed -n 's/^listening on //p' "$work/serve.log")
-    [[ -n $issuer ]] && break
-    kill -0 "$server_pid" 2> /dev/null || break
-    sleep 0.1
-done
-if [[ -z $issuer ]]; then
-    cat "$work/serve.log" >&2
-    echo "oidc-authlib: the server did not start" >&2
-    exit 1
-fi
+# shellcheck source=lib/start-server.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/start-server.bash"
+start_server oidc-authlib "$binary" "$db" "$work"
 
 cat > "$work/rp.py" << 'PY'
 import base64, hashlib, json, secrets, sys, urllib.error, urllib.parse, urllib.request

@@ -34,19 +34,8 @@ secret=rp-secret-$RANDOM$RANDOM
     --post-logout-redirect-uri http://127.0.0.1:9/signed-out --auto-approve alice \
     --scope openid --scope profile --scope email --scope offline_access > /dev/null
 
-"$binary" --db "$db" serve --headless --port 0 > "$work/serve.log" 2>&1 &
-server_pid=$!
-issuer=
-for _ in $(seq 1 100); do
-    issuer=$(sed -n 's/^listening on //p' "$work/serve.log")
-    [[ -n $issuer ]] && break
-    kill -0 "$server_pid" 2> /dev/null || break
-    sleep 0.1
-done
-if [[ -z $issuer ]]; then
-    cat "$work/serve.log" >&2
-    echo "oidc-openid-client: the server did not start" >&2
-    exit 1
-fi
+# shellcheck source=lib/start-server.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/start-server.bash"
+start_server oidc-openid-client "$binary" "$db" "$work"
 
 (cd "$work" && timeout 120 node rp.mjs "$issuer" rp "$secret" http://127.0.0.1:9/cb http://127.0.0.1:9/signed-out)
