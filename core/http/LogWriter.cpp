@@ -22,8 +22,16 @@ LogWriter::LogWriter(std::shared_ptr<Database> db)
     : m_db(std::move(db))
 { }
 
+LogWriter::~LogWriter() = default;
+
 void LogWriter::start()
 {
+    const QString path = Database::requestLogPath(m_db->path());
+    if (auto log = Database::openRequestLog(path))
+        m_log = *log;
+    else // The window still shows every request live; only the copy on disk is missing.
+        qWarning("oauthdesk: the request log is not saved: %s", qPrintable(log.error().message));
+
     m_checkpointTimer = new QTimer(this);
     m_checkpointTimer->setInterval(500);
     connect(m_checkpointTimer, &QTimer::timeout, this, &LogWriter::checkpoint);
@@ -32,12 +40,14 @@ void LogWriter::start()
 
 void LogWriter::persist(const QList<RequestLogEntry> &entries)
 {
+    if (!m_log)
+        return;
     // Under a flood only the newest entries are kept on disk; every one of them was already shown live.
     const qsizetype first = entries.size() > KeepRows ? entries.size() - KeepRows : 0;
     for (qsizetype start = first; start < entries.size(); start += RowsPerTransaction) {
         const qsizetype end = std::min(entries.size(), start + RowsPerTransaction);
-        const Status status = m_db->write([&]() -> Status {
-            auto q = prepare(m_db->connection(),
+        const Status status = m_log->write([&]() -> Status {
+            auto q = prepare(m_log->connection(),
                 QStringLiteral("INSERT INTO request_log (at, method, path, status, duration_us, client_id, "
                                "remote, request_headers, request_body, response_headers, response_body) "
                                "VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
@@ -69,8 +79,8 @@ void LogWriter::persist(const QList<RequestLogEntry> &entries)
     m_sinceTrim += int(entries.size() - first);
     if (m_sinceTrim >= 1000) {
         m_sinceTrim = 0;
-        m_db->write([this]() -> Status {
-            auto trim = prepare(m_db->connection(),
+        m_log->write([this]() -> Status {
+            auto trim = prepare(m_log->connection(),
                 QStringLiteral("DELETE FROM request_log WHERE id <= (SELECT max(id) FROM request_log) - ?"));
             if (!trim)
                 return fail(trim.error());
@@ -93,6 +103,10 @@ void LogWriter::finish()
         m_checkpointTimer->stop();
     checkpoint();
     m_db->releaseThreadConnection();
+    if (m_log) {
+        m_log->releaseThreadConnection();
+        m_log.reset();
+    }
 }
 
 } // namespace oauthdesk

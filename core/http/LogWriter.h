@@ -11,8 +11,9 @@ namespace oauthdesk {
 
 class Database;
 
-// Keeps slow, non-urgent database work off the server thread: it redacts and stores the request log, and runs
-// the WAL checkpoints (whose fsync would otherwise stall a request). Lives on its own thread.
+// Keeps slow, non-urgent database work off the server thread: it redacts and stores the request log, in a file of
+// its own beside the database (Database::requestLogPath), and runs the main file's WAL checkpoints (whose fsync
+// would otherwise stall a request). Lives on its own thread.
 class LogWriter final : public QObject
 {
     Q_OBJECT
@@ -20,9 +21,10 @@ class LogWriter final : public QObject
 
 public:
     static constexpr int KeepRows = 20000;
-    static constexpr int RowsPerTransaction = 128; // short transactions: the server never waits long for the lock
+    static constexpr int RowsPerTransaction = 512;
 
     explicit LogWriter(std::shared_ptr<Database> db);
+    ~LogWriter() override;
 
 public Q_SLOTS:
     void start();
@@ -32,6 +34,7 @@ public Q_SLOTS:
 
 private:
     std::shared_ptr<Database> m_db;
+    std::shared_ptr<Database> m_log; // opened on this object's thread by start(); null if it cannot be opened
     QTimer *m_checkpointTimer = nullptr;
     int m_sinceTrim = 0;
 };

@@ -114,9 +114,10 @@ Status execQuery(QSqlQuery &query)
     return {};
 }
 
-Database::Database(QString path, TableNames tables)
+Database::Database(QString path, TableNames tables, Kind kind)
     : m_path(std::move(path))
     , m_tables(std::move(tables))
+    , m_kind(kind)
     , m_id(QUuid::createUuid().toString(QUuid::Id128).left(12))
 { }
 
@@ -167,6 +168,21 @@ Result<std::shared_ptr<Database>> Database::open(const QString &path, const Tabl
 {
     if (auto ok = tables.validate(); !ok)
         return fail(ok.error());
+    return openFile(path, tables, Kind::Main);
+}
+
+QString Database::requestLogPath(const QString &mainPath)
+{
+    return mainPath + QStringLiteral("-requests");
+}
+
+Result<std::shared_ptr<Database>> Database::openRequestLog(const QString &path)
+{
+    return openFile(path, {}, Kind::RequestLog);
+}
+
+Result<std::shared_ptr<Database>> Database::openFile(const QString &path, const TableNames &tables, Kind kind)
+{
     if (path.isEmpty())
         return fail(Error::invalid(QStringLiteral("no database path given")));
     if (auto ok = createFilePrivately(path); !ok)
@@ -176,14 +192,15 @@ Result<std::shared_ptr<Database>> Database::open(const QString &path, const Tabl
     auto version = schemaVersionOf(path);
     if (!version)
         return fail(version.error());
-    if (*version > SchemaVersion)
+    const int known = kind == Kind::Main ? SchemaVersion : RequestLogSchemaVersion;
+    if (*version > known)
         return fail(Error::invalid(QStringLiteral("%1 was written by a newer OAuthDesk (schema version %2; this build "
                                                   "understands up to %3). It was left untouched.")
                                        .arg(path)
                                        .arg(*version)
-                                       .arg(SchemaVersion)));
+                                       .arg(known)));
 
-    std::shared_ptr<Database> db(new Database(QFileInfo(path).absoluteFilePath(), tables));
+    std::shared_ptr<Database> db(new Database(QFileInfo(path).absoluteFilePath(), tables, kind));
     QSqlDatabase connection = db->connection();
     if (!connection.isOpen())
         return fail(
@@ -250,9 +267,10 @@ Status Database::exec(QSqlDatabase db, const QString &sql)
 Status Database::migrate()
 {
     QSqlDatabase db = connection();
-    const QList<QStringList> migrations = schemaMigrations(m_tables);
-    static_assert(SchemaVersion == 3);
-    Q_ASSERT(migrations.size() == SchemaVersion);
+    const QList<QStringList> migrations = m_kind == Kind::Main ? schemaMigrations(m_tables) : requestLogMigrations();
+    static_assert(SchemaVersion == 4 && RequestLogSchemaVersion == 1);
+    const int schemaVersion = m_kind == Kind::Main ? SchemaVersion : RequestLogSchemaVersion;
+    Q_ASSERT(migrations.size() == schemaVersion);
 
     // BEGIN IMMEDIATE also proves the file can be written, even when it is already up to date.
     if (auto ok = exec(db, QStringLiteral("BEGIN IMMEDIATE")); !ok)
@@ -263,13 +281,13 @@ Status Database::migrate()
     if (versionQuery.exec(QStringLiteral("PRAGMA user_version")) && versionQuery.next())
         version = versionQuery.value(0).toInt();
     versionQuery.finish();
-    if (version > SchemaVersion) {
+    if (version > schemaVersion) {
         exec(db, QStringLiteral("ROLLBACK"));
         return fail(
             Error::invalid(QStringLiteral("%1 was written by a newer OAuthDesk; it was left untouched").arg(m_path)));
     }
     // Each migration is its own transaction: a failure leaves the file at the last good version.
-    for (int target = version + 1; target <= SchemaVersion; ++target) {
+    for (int target = version + 1; target <= schemaVersion; ++target) {
         if (target != version + 1) {
             if (auto ok = exec(db, QStringLiteral("BEGIN IMMEDIATE")); !ok)
                 return ok;
@@ -290,7 +308,7 @@ Status Database::migrate()
             return ok;
         }
     }
-    if (version == SchemaVersion)
+    if (version == schemaVersion)
         return exec(db, QStringLiteral("COMMIT"));
     return {};
 }

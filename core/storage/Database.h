@@ -17,10 +17,15 @@ namespace oauthdesk {
 class Database final
 {
 public:
-    static constexpr int SchemaVersion = 3;
+    static constexpr int SchemaVersion = 4;
+    static constexpr int RequestLogSchemaVersion = 1;
 
     // Creates the file (mode 0600) if needed, migrates it, and checks it can be written.
     static Result<std::shared_ptr<Database>> open(const QString &path, const TableNames &tables = {});
+    // The request log of the database at `mainPath` lives beside it, in "<mainPath>-requests": its writer commits
+    // several times a second, and in a file of its own it never holds the lock that token writes wait for.
+    static QString requestLogPath(const QString &mainPath);
+    static Result<std::shared_ptr<Database>> openRequestLog(const QString &path);
     ~Database();
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
@@ -47,13 +52,16 @@ public:
     static Result<int> schemaVersionOf(const QString &path);
 
 private:
-    Database(QString path, TableNames tables);
+    enum class Kind { Main, RequestLog };
+    static Result<std::shared_ptr<Database>> openFile(const QString &path, const TableNames &tables, Kind kind);
+    Database(QString path, TableNames tables, Kind kind);
     Status migrate();
     Status exec(QSqlDatabase db, const QString &sql);
     QString connectionName() const;
 
     QString m_path;
     TableNames m_tables;
+    Kind m_kind;
     QString m_id;
     mutable QMutex m_mutex;
     QStringList m_connectionNames;

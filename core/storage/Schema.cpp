@@ -2,6 +2,25 @@
 
 namespace oauthdesk {
 
+namespace {
+
+// Created in the main file by version 2; it moved to a file of its own (requestLogMigrations) in version 4.
+constexpr char RequestLogTable[] = R"(CREATE TABLE request_log (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            method TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            duration_us INTEGER NOT NULL,
+            client_id TEXT,
+            remote TEXT,
+            request_headers TEXT,
+            request_body TEXT,
+            response_headers TEXT,
+            response_body TEXT))";
+
+} // namespace
+
 QList<QStringList> schemaMigrations(const TableNames &t)
 {
     auto sql = [&t](const char *text) {
@@ -115,19 +134,7 @@ QList<QStringList> schemaMigrations(const TableNames &t)
             public_jwk TEXT NOT NULL,
             created_at INTEGER NOT NULL,
             retired_at INTEGER))"),
-        sql(R"(CREATE TABLE request_log (
-            id INTEGER PRIMARY KEY,
-            at INTEGER NOT NULL,
-            method TEXT NOT NULL,
-            path TEXT NOT NULL,
-            status INTEGER NOT NULL,
-            duration_us INTEGER NOT NULL,
-            client_id TEXT,
-            remote TEXT,
-            request_headers TEXT,
-            request_body TEXT,
-            response_headers TEXT,
-            response_body TEXT))"),
+        QString::fromLatin1(RequestLogTable),
         sql(R"(CREATE TABLE device_codes (
             id INTEGER PRIMARY KEY,
             device_code_hash TEXT NOT NULL UNIQUE,
@@ -154,7 +161,15 @@ QList<QStringList> schemaMigrations(const TableNames &t)
         sql("DROP INDEX {access_tokens}_jti"),
         sql("CREATE INDEX {access_tokens}_jti ON {access_tokens}(jti) WHERE jti IS NOT NULL"),
     };
-    return {v1, v2, v3};
+    // Version 4: the request log leaves this file. Its writer commits several times a second, and each of those
+    // commits held the lock that the server's token writes wait for. It now has a file of its own.
+    const QStringList v4 = {QStringLiteral("DROP TABLE request_log")};
+    return {v1, v2, v3, v4};
+}
+
+QList<QStringList> requestLogMigrations()
+{
+    return {{QString::fromLatin1(RequestLogTable)}};
 }
 
 } // namespace oauthdesk

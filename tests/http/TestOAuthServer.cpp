@@ -801,6 +801,26 @@ private Q_SLOTS:
         QVERIFY(page.header("Access-Control-Allow-Origin").isEmpty());
     }
 
+    // Rows of the request log file whose path starts with `pathPrefix`, as (status, client_id, request body,
+    // response body); empty until the log writer has stored them.
+    QList<QStringList> loggedRequests(const QString &pathPrefix) const
+    {
+        QList<QStringList> rows;
+        auto log = Database::openRequestLog(Database::requestLogPath(m_server->db()->path()));
+        if (!log)
+            return rows;
+        QSqlQuery q((*log)->connection());
+        q.prepare(QStringLiteral("SELECT status, client_id, request_body, response_body FROM request_log "
+                                 "WHERE substr(path, 1, length(?)) = ?"));
+        q.addBindValue(pathPrefix);
+        q.addBindValue(pathPrefix);
+        if (q.exec())
+            while (q.next())
+                rows.append(
+                    {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+        return rows;
+    }
+
     void requestLogIsStoredRedacted()
     {
         const HttpResult r = m_http.post(m_server->url(QStringLiteral("/oauth/token?trace=log-test")),
@@ -808,23 +828,41 @@ private Q_SLOTS:
         QCOMPARE(r.status, 200);
         const QString access = r.json().value(QStringLiteral("access_token")).toString();
         // The log writer stores entries in the background, within a fraction of a second.
-        QString requestBody, responseBody;
+        QList<QStringList> rows;
         QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                QSqlQuery q(m_server->db()->connection());
-                q.exec(QStringLiteral("SELECT request_body, response_body, status, client_id FROM request_log "
-                                      "WHERE path LIKE '/oauth/token?trace=log-test%'"));
-                if (!q.next())
-                    return false;
-                requestBody = q.value(0).toString();
-                responseBody = q.value(1).toString();
-                return q.value(2).toInt() == 200 && q.value(3).toString() == QLatin1String("conf-client");
-            }(),
-            5000);
+            !(rows = loggedRequests(QStringLiteral("/oauth/token?trace=log-test"))).isEmpty(), 5000);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows[0][0], QStringLiteral("200"));
+        QCOMPARE(rows[0][1], QStringLiteral("conf-client"));
+        const QString requestBody = rows[0][2];
+        const QString responseBody = rows[0][3];
         QVERIFY2(!requestBody.contains(QStringLiteral("pass")), qPrintable(requestBody));
         QVERIFY(requestBody.contains(QStringLiteral("client_secret=")));
         QVERIFY2(!responseBody.contains(access), qPrintable(responseBody));
         QVERIFY(responseBody.contains(access.left(4) + QStringLiteral("****")));
+    }
+
+    void requestLogNeverWritesTheMainDatabase()
+    {
+        // Token writes wait for the main file's write lock. The log's many commits happen in a file of their own,
+        // so requests that write nothing leave the main file alone, log or no log.
+        const HttpResult r = token({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}},
+            {basic(QStringLiteral("conf-client"), ConfSecret)});
+        QCOMPARE(r.status, 200);
+        const QString access = r.json().value(QStringLiteral("access_token")).toString();
+        QSqlQuery version(m_server->db()->connection());
+        auto dataVersion = [&version] {
+            // Changes whenever another connection commits to this file.
+            return version.exec(QStringLiteral("PRAGMA data_version")) && version.next() ? version.value(0).toInt()
+                                                                                         : -1;
+        };
+        const int before = dataVersion();
+        QVERIFY(before >= 0);
+        for (int i = 0; i < 20; ++i)
+            QCOMPARE(
+                m_http.get(m_server->url(QStringLiteral("/api/me?trace=read-only")), {bearer(access)}).status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(loggedRequests(QStringLiteral("/api/me?trace=read-only")).size(), 20, 5000);
+        QCOMPARE(dataVersion(), before);
     }
 
     void transportErrors()
