@@ -33,7 +33,7 @@ struct Context
         : db(database)
         , config(std::move(cfg))
         , issuer(std::move(iss))
-        , clients(database)
+        , clients(database, ClientStore::Caching::On)
         , users(database)
         , tokens(database)
     { }

@@ -9,6 +9,8 @@
 #include <QSqlRecord>
 #include <QUrl>
 
+#include <atomic>
+
 namespace oauthdesk {
 
 namespace {
@@ -26,6 +28,9 @@ QStringList fromJsonText(const QString &text)
         out.append(v.toString());
     return out;
 }
+
+// Bumped by every client write in this process; another process's writes show in SQLite's data_version.
+std::atomic<quint64> g_clientGeneration{0};
 
 const QString Columns = QStringLiteral(
     "client_id, client_secret, client_name, redirect_uris, grant_types, scopes, token_endpoint_auth_method, "
@@ -63,8 +68,9 @@ Client clientFrom(const QSqlQuery &q)
 
 } // namespace
 
-ClientStore::ClientStore(std::shared_ptr<Database> db)
+ClientStore::ClientStore(std::shared_ptr<Database> db, Caching caching)
     : m_db(std::move(db))
+    , m_cache(caching == Caching::On ? std::make_shared<Cache>() : nullptr)
 { }
 
 QString ClientStore::generateSecret()
@@ -159,6 +165,7 @@ Status ClientStore::normalize(Client &c)
 
 Status ClientStore::write(const Client &c, bool insert)
 {
+    g_clientGeneration.fetch_add(1, std::memory_order_acq_rel);
     const QString sql = insert
         ? QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
               .arg(m_db->tables().clients, Columns)
@@ -239,6 +246,38 @@ Result<Client> ClientStore::update(Client client)
 
 std::optional<Client> ClientStore::find(const QString &clientId) const
 {
+    if (!m_cache)
+        return load(clientId);
+    refreshCache();
+    if (const auto it = m_cache->clients.constFind(clientId); it != m_cache->clients.constEnd())
+        return *it;
+    std::optional<Client> client = load(clientId);
+    if (client) {
+        if (m_cache->clients.size() >= MaxCachedClients)
+            m_cache->clients.clear();
+        m_cache->clients.insert(clientId, *client);
+    }
+    return client;
+}
+
+void ClientStore::refreshCache() const
+{
+    // The generation first: a change that lands between the two reads then costs one extra reload, never a
+    // stale entry.
+    const quint64 generation = g_clientGeneration.load(std::memory_order_acquire);
+    qint64 dataVersion = -2;
+    if (auto query = prepare(m_db->connection(), QStringLiteral("PRAGMA data_version")))
+        if (query->exec() && query->next())
+            dataVersion = query->value(0).toLongLong();
+    if (generation != m_cache->generation || dataVersion != m_cache->dataVersion || dataVersion < 0) {
+        m_cache->clients.clear();
+        m_cache->generation = generation;
+        m_cache->dataVersion = dataVersion;
+    }
+}
+
+std::optional<Client> ClientStore::load(const QString &clientId) const
+{
     auto query = prepare(
         m_db->connection(), QStringLiteral("SELECT %1 FROM %2 WHERE client_id=?").arg(Columns, m_db->tables().clients));
     if (!query)
@@ -272,6 +311,7 @@ Result<QList<Client>> ClientStore::list() const
 
 Status ClientStore::remove(const QString &clientId)
 {
+    g_clientGeneration.fetch_add(1, std::memory_order_acq_rel);
     return m_db->write([&]() -> Status {
         auto query = prepare(
             m_db->connection(), QStringLiteral("DELETE FROM %1 WHERE client_id=?").arg(m_db->tables().clients));

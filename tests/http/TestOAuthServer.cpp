@@ -865,6 +865,44 @@ private Q_SLOTS:
         QCOMPARE(dataVersion(), before);
     }
 
+    void clientChangesTakeEffectAtOnce()
+    {
+        // The server keeps clients in memory; a change from anywhere must reach the very next request.
+        Client c;
+        c.clientId = QStringLiteral("changing-client");
+        c.secret = QStringLiteral("first-secret");
+        c.name = QStringLiteral("Changing");
+        c.grantTypes = {grant::ClientCredentials};
+        m_server->addClient(c);
+        auto tokenFor = [this](const QString &secret) {
+            return token({{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}},
+                {basic(QStringLiteral("changing-client"), secret)})
+                .status;
+        };
+        QCOMPARE(tokenFor(QStringLiteral("first-secret")), 200);
+
+        // Through the store, as the window does it.
+        auto rotated = ClientStore(m_server->db()).rotateSecret(QStringLiteral("changing-client"));
+        QVERIFY(rotated);
+        QCOMPARE(tokenFor(QStringLiteral("first-secret")), 401);
+        QCOMPARE(tokenFor(rotated->secret), 200);
+
+        // Behind the store's back, as another process (the command line) would change the file.
+        const QString name = QStringLiteral("other-process");
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            other.setDatabaseName(m_server->db()->path());
+            QVERIFY(other.open());
+            QSqlQuery update(other);
+            QVERIFY(update.exec(QStringLiteral("UPDATE clients SET active=0 WHERE client_id='changing-client'")));
+            QCOMPARE(tokenFor(rotated->secret), 401);
+            QVERIFY(update.exec(QStringLiteral("UPDATE clients SET active=1 WHERE client_id='changing-client'")));
+            QCOMPARE(tokenFor(rotated->secret), 200);
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+    }
+
     void transportErrors()
     {
         HttpResult r = m_http.get(m_server->url(QStringLiteral("/oauth/token")));
