@@ -33,9 +33,9 @@ struct Context
         : db(database)
         , config(std::move(cfg))
         , issuer(std::move(iss))
-        , clients(database, ClientStore::Caching::On)
-        , users(database)
-        , tokens(database)
+        , clients(database, Caching::On)
+        , users(database, Caching::On)
+        , tokens(database, Caching::On)
     { }
 
     // Cookies get the Secure attribute when the server is served over https.

@@ -9,8 +9,6 @@
 #include <QSqlRecord>
 #include <QUrl>
 
-#include <atomic>
-
 namespace oauthdesk {
 
 namespace {
@@ -28,9 +26,6 @@ QStringList fromJsonText(const QString &text)
         out.append(v.toString());
     return out;
 }
-
-// Bumped by every client write in this process; another process's writes show in SQLite's data_version.
-std::atomic<quint64> g_clientGeneration{0};
 
 const QString Columns = QStringLiteral(
     "client_id, client_secret, client_name, redirect_uris, grant_types, scopes, token_endpoint_auth_method, "
@@ -70,7 +65,7 @@ Client clientFrom(const QSqlQuery &q)
 
 ClientStore::ClientStore(std::shared_ptr<Database> db, Caching caching)
     : m_db(std::move(db))
-    , m_cache(caching == Caching::On ? std::make_shared<Cache>() : nullptr)
+    , m_cache(caching == Caching::On ? std::make_shared<ReadCache<Client>>(1024) : nullptr)
 { }
 
 QString ClientStore::generateSecret()
@@ -165,7 +160,7 @@ Status ClientStore::normalize(Client &c)
 
 Status ClientStore::write(const Client &c, bool insert)
 {
-    g_clientGeneration.fetch_add(1, std::memory_order_acq_rel);
+    m_db->noteRowsChanged();
     const QString sql = insert
         ? QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
               .arg(m_db->tables().clients, Columns)
@@ -246,34 +241,7 @@ Result<Client> ClientStore::update(Client client)
 
 std::optional<Client> ClientStore::find(const QString &clientId) const
 {
-    if (!m_cache)
-        return load(clientId);
-    refreshCache();
-    if (const auto it = m_cache->clients.constFind(clientId); it != m_cache->clients.constEnd())
-        return *it;
-    std::optional<Client> client = load(clientId);
-    if (client) {
-        if (m_cache->clients.size() >= MaxCachedClients)
-            m_cache->clients.clear();
-        m_cache->clients.insert(clientId, *client);
-    }
-    return client;
-}
-
-void ClientStore::refreshCache() const
-{
-    // The generation first: a change that lands between the two reads then costs one extra reload, never a
-    // stale entry.
-    const quint64 generation = g_clientGeneration.load(std::memory_order_acquire);
-    qint64 dataVersion = -2;
-    if (auto query = prepare(m_db->connection(), QStringLiteral("PRAGMA data_version")))
-        if (query->exec() && query->next())
-            dataVersion = query->value(0).toLongLong();
-    if (generation != m_cache->generation || dataVersion != m_cache->dataVersion || dataVersion < 0) {
-        m_cache->clients.clear();
-        m_cache->generation = generation;
-        m_cache->dataVersion = dataVersion;
-    }
+    return m_cache ? m_cache->get(*m_db, clientId, [&] { return load(clientId); }) : load(clientId);
 }
 
 std::optional<Client> ClientStore::load(const QString &clientId) const
@@ -311,7 +279,7 @@ Result<QList<Client>> ClientStore::list() const
 
 Status ClientStore::remove(const QString &clientId)
 {
-    g_clientGeneration.fetch_add(1, std::memory_order_acq_rel);
+    m_db->noteRowsChanged();
     return m_db->write([&]() -> Status {
         auto query = prepare(
             m_db->connection(), QStringLiteral("DELETE FROM %1 WHERE client_id=?").arg(m_db->tables().clients));

@@ -1,9 +1,8 @@
 #pragma once
 
 #include "storage/Database.h"
+#include "storage/ReadCache.h"
 #include "storage/Types.h"
-
-#include <QHash>
 
 #include <memory>
 #include <optional>
@@ -14,10 +13,7 @@ namespace oauthdesk {
 class ClientStore final
 {
 public:
-    enum class Caching { Off, On };
-
-    // With Caching::On, find() keeps clients in memory until any client changes, in this process (through any
-    // ClientStore) or in another one (SQLite's data_version). The server's store uses it: the token and
+    // With Caching::On, find() keeps clients in memory (see ReadCache). The server's store uses it: the token and
     // introspection endpoints look their client up on every request. Such a store must not write clients inside
     // a transaction that may roll back after a later find().
     explicit ClientStore(std::shared_ptr<Database> db, Caching caching = Caching::Off);
@@ -39,20 +35,11 @@ public:
     Result<int> liveTokenCount(const QString &clientId) const;
 
 private:
-    struct Cache
-    {
-        qint64 dataVersion = -1;
-        quint64 generation = 0;
-        QHash<QString, Client> clients;
-    };
-    static constexpr qsizetype MaxCachedClients = 1024;
-
     Status write(const Client &client, bool insert);
     std::optional<Client> load(const QString &clientId) const;
-    void refreshCache() const; // empties the cache when a client may have changed since it was filled
 
     std::shared_ptr<Database> m_db;
-    std::shared_ptr<Cache> m_cache; // null unless Caching::On
+    std::shared_ptr<ReadCache<Client>> m_cache; // null unless Caching::On
 };
 
 } // namespace oauthdesk

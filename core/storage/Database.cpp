@@ -376,6 +376,14 @@ void Database::rollbackBatch()
     exec(connection(), QStringLiteral("ROLLBACK"));
 }
 
+qint64 Database::dataVersion()
+{
+    auto query = prepare(connection(), QStringLiteral("PRAGMA data_version"));
+    if (!query || !query->exec() || !query->next())
+        return -1;
+    return query->value(0).toLongLong();
+}
+
 bool Database::inBatch() const
 {
     return t_batches.contains(this);

@@ -8,6 +8,7 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -51,6 +52,13 @@ public:
 
     static Result<int> schemaVersionOf(const QString &path);
 
+    // For ReadCache. Writes that change or delete rows some thread may keep in memory (clients, issued tokens) call
+    // noteRowsChanged(); commits by other connections show in dataVersion() (PRAGMA data_version of the calling
+    // thread's connection, -1 if it cannot be read).
+    void noteRowsChanged() { m_rowsChanged.fetch_add(1, std::memory_order_acq_rel); }
+    quint64 rowsChangedGeneration() const { return m_rowsChanged.load(std::memory_order_acquire); }
+    qint64 dataVersion();
+
 private:
     enum class Kind { Main, RequestLog };
     static Result<std::shared_ptr<Database>> openFile(const QString &path, const TableNames &tables, Kind kind);
@@ -65,6 +73,7 @@ private:
     QString m_id;
     mutable QMutex m_mutex;
     QStringList m_connectionNames;
+    std::atomic<quint64> m_rowsChanged{0};
 };
 
 // A prepared statement borrowed from the calling thread's statement cache. When it goes out of scope it is reset,

@@ -77,8 +77,9 @@ QVariant nullable(const QString &s)
 
 } // namespace
 
-TokenStore::TokenStore(std::shared_ptr<Database> db)
+TokenStore::TokenStore(std::shared_ptr<Database> db, Caching caching)
     : m_db(std::move(db))
+    , m_accessTokens(caching == Caching::On ? std::make_shared<ReadCache<TokenRecord>>(4096) : nullptr)
 { }
 
 QString TokenStore::hashOf(const QString &value)
@@ -158,6 +159,8 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
 
 std::optional<TokenRecord> TokenStore::findByValue(TokenKind kind, const QString &value) const
 {
+    if (kind == TokenKind::AccessToken)
+        return findAccessToken(hashColumn(kind), hashOf(value));
     auto q = prepare(m_db->connection(),
         QStringLiteral("SELECT %1 FROM %2 WHERE %3=?").arg(selectColumns(kind), table(kind), hashColumn(kind)));
     if (!q)
@@ -170,15 +173,23 @@ std::optional<TokenRecord> TokenStore::findByValue(TokenKind kind, const QString
 
 std::optional<TokenRecord> TokenStore::findByJti(const QString &jti) const
 {
-    constexpr TokenKind kind = TokenKind::AccessToken;
-    auto q = prepare(
-        m_db->connection(), QStringLiteral("SELECT %1 FROM %2 WHERE jti=?").arg(selectColumns(kind), table(kind)));
-    if (!q)
-        return std::nullopt;
-    q->addBindValue(jti);
-    if (!q->exec() || !q->next())
-        return std::nullopt;
-    return recordFrom(kind, *q);
+    return findAccessToken(QStringLiteral("jti"), jti);
+}
+
+std::optional<TokenRecord> TokenStore::findAccessToken(const QString &column, const QString &key) const
+{
+    auto load = [&]() -> std::optional<TokenRecord> {
+        constexpr TokenKind kind = TokenKind::AccessToken;
+        auto q = prepare(m_db->connection(),
+            QStringLiteral("SELECT %1 FROM %2 WHERE %3=?").arg(selectColumns(kind), table(kind), column));
+        if (!q)
+            return std::nullopt;
+        q->addBindValue(key);
+        if (!q->exec() || !q->next())
+            return std::nullopt;
+        return recordFrom(kind, *q);
+    };
+    return m_accessTokens ? m_accessTokens->get(*m_db, QString(column + QLatin1Char(':') + key), load) : load();
 }
 
 std::optional<TokenRecord> TokenStore::codeOfGrant(const QString &grantId) const
@@ -199,6 +210,7 @@ Result<bool> TokenStore::markUsed(const TokenRecord &record)
     if (record.kind == TokenKind::AccessToken)
         return fail(Error::invalid(QStringLiteral("access tokens are not redeemed")));
     bool marked = false;
+    m_db->noteRowsChanged();
     Status status = m_db->write([&]() -> Status {
         // The IS NULL condition makes this a compare-and-set: of two concurrent redemptions only one wins.
         auto q = prepare(m_db->connection(),
@@ -408,6 +420,7 @@ Result<int> TokenStore::changeRows(
 
 Result<int> TokenStore::execute(const QString &sql, const QVariantList &binds)
 {
+    m_db->noteRowsChanged(); // a revocation or a purge: cached rows may be out of date
     auto q = prepare(m_db->connection(), sql);
     if (!q)
         return fail(q.error());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/Database.h"
+#include "storage/ReadCache.h"
 #include "storage/Types.h"
 
 #include <QHash>
@@ -16,7 +17,10 @@ class TokenStore final
 public:
     static constexpr int PrefixLength = 8;
 
-    explicit TokenStore(std::shared_ptr<Database> db);
+    // With Caching::On, access token lookups (findByValue and findByJti) keep their rows in memory (see ReadCache):
+    // the server's store, which the bearer guard and introspection ask on every request. Revocations, by any store
+    // or process, reach the very next lookup.
+    explicit TokenStore(std::shared_ptr<Database> db, Caching caching = Caching::Off);
 
     static QString hashOf(const QString &value);
     static QString newGrantId();
@@ -60,7 +64,10 @@ private:
     // Prepares, binds and runs one statement; returns the rows it changed.
     Result<int> execute(const QString &sql, const QVariantList &binds);
     Result<int> changeRows(std::initializer_list<TokenKind> kinds, const QString &statement, const QVariantList &binds);
+    std::optional<TokenRecord> findAccessToken(const QString &column, const QString &key) const;
+
     std::shared_ptr<Database> m_db;
+    std::shared_ptr<ReadCache<TokenRecord>> m_accessTokens; // null unless Caching::On
 };
 
 } // namespace oauthdesk

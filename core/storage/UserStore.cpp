@@ -31,8 +31,9 @@ QString claimsText(const QJsonObject &claims)
 
 } // namespace
 
-UserStore::UserStore(std::shared_ptr<Database> db)
+UserStore::UserStore(std::shared_ptr<Database> db, Caching caching)
     : m_db(std::move(db))
+    , m_cache(caching == Caching::On ? std::make_shared<ReadCache<User>>(1024) : nullptr)
 { }
 
 Status UserStore::validateUsername(const QString &username)
@@ -108,6 +109,7 @@ Result<User> UserStore::update(
     if (auto ok = validateClaims(claims); !ok)
         return fail(ok.error());
     User user;
+    m_db->noteRowsChanged();
     Status status = m_db->write([&]() -> Status {
         auto existing = find(username);
         if (!existing)
@@ -133,6 +135,11 @@ Result<User> UserStore::update(
 }
 
 std::optional<User> UserStore::find(const QString &username) const
+{
+    return m_cache ? m_cache->get(*m_db, username, [&] { return load(username); }) : load(username);
+}
+
+std::optional<User> UserStore::load(const QString &username) const
 {
     auto q = prepare(m_db->connection(), QStringLiteral("SELECT %1 FROM users WHERE username=?").arg(Columns));
     if (!q)
@@ -176,6 +183,7 @@ Result<QList<User>> UserStore::list() const
 
 Status UserStore::remove(const QString &username)
 {
+    m_db->noteRowsChanged(); // its tokens go too (ON DELETE CASCADE)
     return m_db->write([&]() -> Status {
         auto q = prepare(m_db->connection(), QStringLiteral("DELETE FROM users WHERE username=?"));
         if (!q)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "storage/Database.h"
+#include "storage/ReadCache.h"
 #include "storage/Types.h"
 
 #include <memory>
@@ -12,7 +13,8 @@ namespace oauthdesk {
 class UserStore final
 {
 public:
-    explicit UserStore(std::shared_ptr<Database> db);
+    // With Caching::On, find() keeps users in memory (see ReadCache): the server's store.
+    explicit UserStore(std::shared_ptr<Database> db, Caching caching = Caching::Off);
 
     static Status validateUsername(const QString &username);
     static Status validateClaims(const QJsonObject &claims);
@@ -30,7 +32,10 @@ public:
     Result<bool> checkPassword(const QString &username, const QString &password) const;
 
 private:
+    std::optional<User> load(const QString &username) const;
+
     std::shared_ptr<Database> m_db;
+    std::shared_ptr<ReadCache<User>> m_cache; // null unless Caching::On
 };
 
 } // namespace oauthdesk

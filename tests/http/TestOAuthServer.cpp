@@ -903,6 +903,77 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(name);
     }
 
+    void tokenAndUserChangesTakeEffectAtOnce()
+    {
+        // The server keeps access tokens and users in memory once looked up; each lookup below comes right after
+        // one that filled that memory.
+        const auto auth = basic(QStringLiteral("conf-client"), ConfSecret);
+        const auto issue = [this] {
+            return confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                 {QStringLiteral("code"), codeFor(QStringLiteral("conf-client"))},
+                                 {QStringLiteral("redirect_uri"), Redirect}})
+                .json();
+        };
+        const auto introspect = [&](const QString &token) {
+            return m_http
+                .post(m_server->url(QStringLiteral("/oauth/introspect")), form({{QStringLiteral("token"), token}}),
+                    {auth})
+                .json()
+                .value(QStringLiteral("active"))
+                .toBool();
+        };
+
+        // Revoked at /oauth/revoke: on the server's own connection.
+        QString access = issue().value(QStringLiteral("access_token")).toString();
+        QCOMPARE(apiMe(access), 200);
+        QVERIFY(introspect(access));
+        QCOMPARE(
+            m_http
+                .post(m_server->url(QStringLiteral("/oauth/revoke")), form({{QStringLiteral("token"), access}}), {auth})
+                .status,
+            200);
+        QCOMPARE(apiMe(access), 401);
+        QVERIFY(!introspect(access));
+
+        // Revoked through the store, as the window does it: another connection.
+        access = issue().value(QStringLiteral("access_token")).toString();
+        QCOMPARE(apiMe(access), 200);
+        TokenFilter filter;
+        filter.prefix = access.left(TokenStore::PrefixLength);
+        QVERIFY(TokenStore(m_server->db()).revokeMatching(filter).value_or(0) >= 1);
+        QCOMPARE(apiMe(access), 401);
+
+        // Revoked behind every store's back, as another process could.
+        access = issue().value(QStringLiteral("access_token")).toString();
+        QCOMPARE(apiMe(access), 200);
+        const QString name = QStringLiteral("other-process-tokens");
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            other.setDatabaseName(m_server->db()->path());
+            QVERIFY(other.open());
+            QSqlQuery update(other);
+            QVERIFY(update.exec(QStringLiteral("UPDATE access_tokens SET revoked_at=1 WHERE revoked_at IS NULL")));
+            QCOMPARE(apiMe(access), 401);
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+
+        // A user's claims, edited in the window, show in the next /api/me.
+        access = issue().value(QStringLiteral("access_token")).toString();
+        HttpResult me = m_http.get(m_server->url(QStringLiteral("/api/me")), {bearer(access)});
+        QCOMPARE(me.json().value(QStringLiteral("claims")).toObject().value(QStringLiteral("email")).toString(),
+            QStringLiteral("alice@example.com"));
+        auto alice = UserStore(m_server->db()).get(QStringLiteral("alice"));
+        QVERIFY(alice);
+        QVERIFY(UserStore(m_server->db())
+                    .update(QStringLiteral("alice"), std::nullopt,
+                        QJsonObject{{QStringLiteral("email"), QStringLiteral("alice@example.org")}}));
+        me = m_http.get(m_server->url(QStringLiteral("/api/me")), {bearer(access)});
+        QCOMPARE(me.json().value(QStringLiteral("claims")).toObject().value(QStringLiteral("email")).toString(),
+            QStringLiteral("alice@example.org"));
+        QVERIFY(UserStore(m_server->db()).update(QStringLiteral("alice"), std::nullopt, alice->claims));
+    }
+
     void transportErrors()
     {
         HttpResult r = m_http.get(m_server->url(QStringLiteral("/oauth/token")));
