@@ -27,6 +27,9 @@ Environment:
   THREADS=2          wrk threads
   CONNECTIONS=16     wrk connections
   REFERENCE_ONLY=1   same as --self-test
+  BARE_SERVER        the stock-QHttpServer program for the ceiling rows
+                     (default: bench/BareHttpServer in the binary's build
+                     tree; the rows are left out when it is missing)
   BENCH_CLIENT_ID    client id to seed (default bench-client)
   BENCH_CLIENT_SECRET client secret (default: random per run)
 EOF
@@ -351,6 +354,7 @@ run_wrk() {
     token) path=/oauth/token ;;
     introspect) path=/oauth/introspect ;;
     me) path=/api/me ;;
+    health) path=/healthz ;;
   esac
   raw="$RESULTS_DIR/raw/$load-$side.txt"
   log "wrk $load -> $side ($url$path, ${DURATION}s, -t$THREADS -c$CONNECTIONS)"
@@ -395,6 +399,24 @@ for load in $LOADS; do
     sleep 1
   done
 done
+
+# The ceiling: the trivial GET /healthz on stock QHttpServer 6.4 (no guard,
+# router, log or database) and on oauthdesk, in the same run. What the
+# transport alone allows on this machine, beside the loads above.
+CEILING=0
+if [ "$SELF_TEST" -eq 0 ]; then
+  BARE_SERVER=${BARE_SERVER:-$(dirname "$BIN")/../bench/BareHttpServer}
+  if [ -x "$BARE_SERVER" ]; then
+    start_server bare "$BARE_SERVER"
+    BARE_URL=$SERVER_URL
+    run_wrk health bare "$BARE_URL" ""
+    sleep 1
+    run_wrk health subject "$SUBJECT_URL" ""
+    CEILING=1
+  else
+    log "no $BARE_SERVER: the ceiling rows are left out"
+  fi
+fi
 
 # --------------------------------------------------------------- report
 
@@ -447,6 +469,20 @@ for load in $LOADS; do
     "${RES[$load.reference.RPS]}" "${RES[$load.reference.P50]}" "${RES[$load.reference.P99]}" \
     "$(ratio_of "${RES[$load.subject.RPS]}" "${RES[$load.reference.RPS]}")" "$st"
 done
+
+if [ "$CEILING" -eq 1 ]; then
+  echo
+  echo "ceiling: GET /healthz, a constant answer; x ref /api/me = req/s / the reference's /api/me req/s"
+  CFMT='%-32s %16s %9s %9s %16s\n'
+  # shellcheck disable=SC2059
+  printf "$CFMT" server req/s p50 p99 "x ref /api/me"
+  for side in bare subject; do
+    if [ "$side" = bare ]; then name="stock QHttpServer 6.4"; else name="$SUBJECT_LABEL"; fi
+    # shellcheck disable=SC2059
+    printf "$CFMT" "$name" "${RES[health.$side.RPS]}" "${RES[health.$side.P50]}" "${RES[health.$side.P99]}" \
+      "$(ratio_of "${RES[health.$side.RPS]}" "${RES[me.reference.RPS]}")"
+  done
+fi
 
 DB_STATUS="skipped"
 TOKEN_2XX=$(( ${RES[token.subject.REQS]} - ${RES[token.subject.NON2XX]} ))
@@ -516,6 +552,10 @@ JSON_TMP="$RESULTS_DIR/latest.json.tmp"
       "$([ "$st" = ok ] && echo true || echo false)" "$(json_str "$st")"
   done
   printf '\n  ],\n'
+  if [ "$CEILING" -eq 1 ]; then
+    printf '  "ceiling": {"load": "health", "stock_qhttpserver": %s, "oauthdesk": %s},\n' \
+      "$(side_json health bare "$BARE_URL")" "$(side_json health subject "$SUBJECT_URL")"
+  fi
   printf '  "db_check": {"status": %s, "tokens_before": %s, "tokens_after": %s, "token_load_2xx": %s}\n' \
     "$(json_str "$DB_STATUS")" "$(json_num_or_null "$DB_BEFORE")" "$(json_num_or_null "$DB_AFTER")" "$TOKEN_2XX"
   printf '}\n'
