@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 namespace oauthdesk {
 
@@ -56,6 +57,29 @@ bool mentionsSecret(const QByteArray &json)
     return false;
 }
 
+// The form of response_mode=form_post, and the pages' CSRF fields: hidden inputs with secret names.
+QByteArray redactHiddenInputs(const QByteArray &html)
+{
+    static const QRegularExpression input(
+        QStringLiteral("<input type=\"hidden\" name=\"([^\"]*)\" value=\"([^\"]*)\""));
+    const QString page = QString::fromUtf8(html);
+    QString out;
+    qsizetype last = 0;
+    auto matches = input.globalMatch(page);
+    while (matches.hasNext()) {
+        const auto m = matches.next();
+        if (!RequestLogEntry::isSecretName(m.captured(1)))
+            continue;
+        out += QStringView(page).mid(last, m.capturedStart(2) - last);
+        out += QString::fromLatin1(RequestLogEntry::maskValue(m.captured(2).toUtf8()));
+        last = m.capturedEnd(2);
+    }
+    if (last == 0)
+        return html;
+    out += QStringView(page).mid(last);
+    return out.toUtf8();
+}
+
 QByteArray redactBody(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QByteArray type;
@@ -64,6 +88,8 @@ QByteArray redactBody(const QByteArray &body, const QList<QPair<QByteArray, QByt
             type = v.toLower();
     if (type.startsWith("application/x-www-form-urlencoded"))
         return redactForm(body);
+    if (type.startsWith("text/html") && body.contains("type=\"hidden\""))
+        return redactHiddenInputs(body);
     if (type.startsWith("application/json") && mentionsSecret(body)) {
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
@@ -88,9 +114,15 @@ QList<QPair<QByteArray, QByteArray>> redactHeaders(const QList<QPair<QByteArray,
             || key.compare("Set-Cookie", Qt::CaseInsensitive) == 0) {
             value = RequestLogEntry::maskValue(value);
         } else if (key.compare("Location", Qt::CaseInsensitive) == 0) {
-            const qsizetype q = value.indexOf('?');
-            if (q >= 0)
+            // The answer's parameters travel in the query, or in the fragment (response_mode=fragment).
+            const qsizetype hash = value.indexOf('#');
+            QByteArray fragment = hash < 0 ? QByteArray() : value.mid(hash);
+            if (hash >= 0)
+                value.truncate(hash);
+            if (const qsizetype q = value.indexOf('?'); q >= 0)
                 value = value.left(q + 1) + redactForm(value.mid(q + 1));
+            if (!fragment.isEmpty())
+                value += '#' + redactForm(fragment.mid(1));
         }
     }
     return out;

@@ -42,14 +42,19 @@ Response AuthorizeEndpoint::errorPage(
             {{QStringLiteral("title"), title}, {QStringLiteral("detail"), detail}, {QStringLiteral("note"), note}}));
 }
 
-QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QString, QString>> &params) const
+QStringList AuthorizeEndpoint::responseModes()
+{
+    return {QStringLiteral("query"), QStringLiteral("fragment"), QStringLiteral("form_post")};
+}
+
+QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QString, QString>> &params, bool asFragment)
 {
     QString out = uri;
-    bool first = !uri.contains(QLatin1Char('?'));
+    bool first = asFragment || !uri.contains(QLatin1Char('?'));
     for (const auto &[key, value] : params) {
         if (value.isEmpty() && key == QLatin1String("state"))
             continue;
-        out += first ? QLatin1Char('?') : QLatin1Char('&');
+        out += !first ? QLatin1Char('&') : asFragment ? QLatin1Char('#') : QLatin1Char('?');
         first = false;
         out += QString::fromLatin1(FormParams::encodeComponent(key)) + QLatin1Char('=')
             + QString::fromLatin1(FormParams::encodeComponent(value));
@@ -57,18 +62,48 @@ QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QStr
     return out;
 }
 
+Response AuthorizeEndpoint::answer(const PendingAuthorization &p, const QList<QPair<QString, QString>> &params) const
+{
+    // RFC 9207: every answer names the issuer, so the client can tell which server answered.
+    QList<QPair<QString, QString>> all = params;
+    all.append({QStringLiteral("state"), p.state});
+    all.append({QStringLiteral("iss"), m_context.issuer});
+    Response r;
+    if (p.responseMode == QLatin1String("form_post")) {
+        // OAuth 2.0 Form Post Response Mode: a form the browser posts to the redirect URI, by itself when scripts
+        // run, with a button when they don't.
+        static const QString submit = QStringLiteral("document.forms[0].submit();");
+        static const QByteArray scriptHash = "'sha256-" + crypto::sha256(submit.toUtf8()).toBase64() + "'";
+        QString fields;
+        for (const auto &[key, value] : std::as_const(all))
+            if (!value.isEmpty() || key != QLatin1String("state"))
+                fields += QStringLiteral("  <input type=\"hidden\" name=\"%1\" value=\"%2\">\n")
+                              .arg(Pages::escape(key), Pages::escape(value));
+        r = Response::html(200,
+            Pages::render(QStringLiteral("form_post"),
+                {{QStringLiteral("title"), QStringLiteral("Back to %1").arg(p.client.name)},
+                    {QStringLiteral("client_name"), p.client.name}, {QStringLiteral("redirect_uri"), p.redirectUri},
+                    {QStringLiteral("fields"), fields}, {QStringLiteral("script"), submit}}));
+        r.replaceHeader("Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; script-src " + scriptHash
+                + "; frame-ancestors 'none'; base-uri 'none'");
+    } else if (p.responseMode == QLatin1String("fragment")) {
+        // RFC 6749 §3.1.2: a registered redirect URI has no fragment of its own.
+        r = Response::redirect(withParams(p.redirectUri, all, true), 303);
+    } else {
+        r = Response::redirect(withParams(p.redirectUri, all), 303);
+    }
+    r.clientId = p.client.clientId;
+    return r;
+}
+
 Response AuthorizeEndpoint::redirectError(
     const PendingAuthorization &p, const QString &error, const QString &description) const
 {
-    // RFC 6749 §4.1.2.1 with the issuer of RFC 9207 so the client can tell which server answered.
-    Response r
-        = Response::redirect(withParams(p.redirectUri,
-                                 {{QStringLiteral("error"), error},
-                                     {QStringLiteral("error_description"), OAuthError::safeDescription(description)},
-                                     {QStringLiteral("state"), p.state}, {QStringLiteral("iss"), m_context.issuer}}),
-            303);
-    r.clientId = p.client.clientId;
-    return r;
+    // RFC 6749 §4.1.2.1.
+    return answer(p,
+        {{QStringLiteral("error"), error},
+            {QStringLiteral("error_description"), OAuthError::safeDescription(description)}});
 }
 
 Response AuthorizeEndpoint::redirectWithCode(const PendingAuthorization &p)
@@ -89,12 +124,7 @@ Response AuthorizeEndpoint::redirectWithCode(const PendingAuthorization &p)
     auto value = m_context.tokens.issue(code);
     if (!value)
         return redirectError(p, QStringLiteral("server_error"), value.error().message);
-    Response r = Response::redirect(withParams(p.redirectUri,
-                                        {{QStringLiteral("code"), *value}, {QStringLiteral("state"), p.state},
-                                            {QStringLiteral("iss"), m_context.issuer}}),
-        303);
-    r.clientId = p.client.clientId;
-    return r;
+    return answer(p, {{QStringLiteral("code"), *value}});
 }
 
 std::optional<AuthorizeEndpoint::Session> AuthorizeEndpoint::sessionOf(const Request &request) const
@@ -203,6 +233,15 @@ Response AuthorizeEndpoint::handle(const Request &request)
         p.redirectUri = p.redirectUriParam;
     }
     p.state = params.value(QStringLiteral("state"));
+    // OAuth 2.0 Multiple Response Type Encoding Practices §2.1; the default for response_type=code is query.
+    p.responseMode = params.value(QStringLiteral("response_mode"));
+    if (p.responseMode.isEmpty())
+        p.responseMode = QStringLiteral("query");
+    if (!responseModes().contains(p.responseMode)) {
+        const QString asked = std::exchange(p.responseMode, QStringLiteral("query"));
+        return redirectError(p, QStringLiteral("invalid_request"),
+            QStringLiteral("response_mode '%1' is not supported; use query, fragment or form_post").arg(asked));
+    }
 
     // From here on, errors go back to the client.
     if (const QString repeated = params.firstRepeated(); !repeated.isEmpty())

@@ -19,6 +19,7 @@ struct PendingAuthorization
     QString redirectUriParam; // as the request gave it (empty when left out), bound to the code
     QString scope;
     QString state;
+    QString responseMode; // query, fragment or form_post: how the answer travels back
     QString codeChallenge;
     QString codeChallengeMethod;
     QString nonce;
@@ -36,6 +37,9 @@ class AuthorizeEndpoint final
 {
 public:
     explicit AuthorizeEndpoint(Context &context);
+
+    // The response_mode values the endpoint honours, for the discovery documents.
+    static QStringList responseModes();
 
     Response handle(const Request &request); // the authorization request itself
     Response interaction(const Request &request); // POST /oauth/authorize/interaction: login, consent
@@ -60,6 +64,8 @@ private:
         qint64 authTime = 0; // seconds
     };
 
+    // The authorization response: `params` plus state and iss, sent back the way p.responseMode says.
+    Response answer(const PendingAuthorization &p, const QList<QPair<QString, QString>> &params) const;
     Response redirectError(const PendingAuthorization &p, const QString &error, const QString &description) const;
     Response redirectWithCode(const PendingAuthorization &p);
     Response continueFlow(PendingAuthorization &pending, const Request &request, bool justSignedIn);
@@ -67,7 +73,9 @@ private:
     bool hasConsent(const QString &clientId, const QString &username, const QString &scope) const;
     void storeConsent(const QString &clientId, const QString &username, const QString &scope);
     void expireOld();
-    QString withParams(const QString &uri, const QList<QPair<QString, QString>> &params) const;
+    // `uri` with `params` added to its query, or as its fragment.
+    static QString withParams(
+        const QString &uri, const QList<QPair<QString, QString>> &params, bool asFragment = false);
 
     Context &m_context;
     QHash<QString, PendingAuthorization> m_pending;

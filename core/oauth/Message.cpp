@@ -167,6 +167,12 @@ Response &Response::withHeader(const QByteArray &name, const QByteArray &value)
     return *this;
 }
 
+Response &Response::replaceHeader(const QByteArray &name, const QByteArray &value)
+{
+    headers.removeIf([&name](const auto &header) { return header.first.compare(name, Qt::CaseInsensitive) == 0; });
+    return withHeader(name, value);
+}
+
 Response &Response::noStore()
 {
     headers.append(QPair<QByteArray, QByteArray>("Cache-Control", "no-store"));

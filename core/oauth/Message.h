@@ -61,6 +61,7 @@ struct Response
     static Response redirect(const QString &location, int status = 302);
     static Response text(int status, const QByteArray &body);
     Response &withHeader(const QByteArray &name, const QByteArray &value);
+    Response &replaceHeader(const QByteArray &name, const QByteArray &value); // drops every header of that name first
     Response &noStore(); // Cache-Control: no-store and Pragma: no-cache
     // An HttpOnly cookie; `secure` when the server speaks https (the cookie then never travels over plain http).
     // maxAge 0 deletes it; a negative one makes a session cookie.

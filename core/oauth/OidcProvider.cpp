@@ -254,7 +254,7 @@ QJsonObject OidcProvider::discoveryDocument(const QJsonObject &oauthMetadata) co
     doc.insert(s("jwks_uri"), url("/oauth/jwks"));
     doc.insert(s("end_session_endpoint"), url("/oauth/logout"));
     doc.insert(s("response_types_supported"), QJsonArray{s("code")});
-    doc.insert(s("response_modes_supported"), QJsonArray{s("query")});
+    doc.insert(s("response_modes_supported"), QJsonArray::fromStringList(AuthorizeEndpoint::responseModes()));
     doc.insert(s("subject_types_supported"), QJsonArray{s("public")});
     doc.insert(s("id_token_signing_alg_values_supported"), QJsonArray{s("RS256"), s("ES256"), s("EdDSA")});
     doc.insert(s("claims_supported"), QJsonArray::fromStringList(supportedClaims()));

@@ -6,7 +6,9 @@
 #include "storage/TokenStore.h"
 #include "util/Clock.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSqlQuery>
 
 using namespace oauthdesk;
@@ -801,23 +803,22 @@ private Q_SLOTS:
         QVERIFY(page.header("Access-Control-Allow-Origin").isEmpty());
     }
 
-    // Rows of the request log file whose path starts with `pathPrefix`, as (status, client_id, request body,
-    // response body); empty until the log writer has stored them.
-    QList<QStringList> loggedRequests(const QString &pathPrefix) const
+    // Rows of the request log file whose path contains `pathPart`, as (status, client_id, request body,
+    // response body, response headers); empty until the log writer has stored them.
+    QList<QStringList> loggedRequests(const QString &pathPart) const
     {
         QList<QStringList> rows;
         auto log = Database::openRequestLog(Database::requestLogPath(m_server->db()->path()));
         if (!log)
             return rows;
         QSqlQuery q((*log)->connection());
-        q.prepare(QStringLiteral("SELECT status, client_id, request_body, response_body FROM request_log "
-                                 "WHERE substr(path, 1, length(?)) = ?"));
-        q.addBindValue(pathPrefix);
-        q.addBindValue(pathPrefix);
+        q.prepare(QStringLiteral("SELECT status, client_id, request_body, response_body, response_headers "
+                                 "FROM request_log WHERE instr(path, ?) > 0"));
+        q.addBindValue(pathPart);
         if (q.exec())
             while (q.next())
-                rows.append(
-                    {q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+                rows.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), q.value(3).toString(),
+                    q.value(4).toString()});
         return rows;
     }
 
@@ -840,6 +841,27 @@ private Q_SLOTS:
         QVERIFY(requestBody.contains(QStringLiteral("client_secret=")));
         QVERIFY2(!responseBody.contains(access), qPrintable(responseBody));
         QVERIFY(responseBody.contains(access.left(4) + QStringLiteral("****")));
+    }
+
+    void requestLogRedactsCodesInEveryResponseMode()
+    {
+        const QStringList modes = {QStringLiteral("query"), QStringLiteral("fragment"), QStringLiteral("form_post")};
+        for (const QString &mode : modes) {
+            const HttpResult r = m_http.get(QUrl(authorizeUrl(QStringLiteral("conf-client"),
+                {{QStringLiteral("response_mode"), mode}, {QStringLiteral("state"), QStringLiteral("log-") + mode}})));
+            const QString answer = QString::fromUtf8(r.header("Location") + r.body);
+            static const QRegularExpression codeIn(
+                QStringLiteral("code=([A-Za-z0-9_-]{20,})|name=\"code\" value=\"([^\"]+)\""));
+            const auto match = codeIn.match(answer);
+            QVERIFY2(match.hasMatch(), qPrintable(answer));
+            const QString code = match.captured(1) + match.captured(2);
+            QList<QStringList> rows;
+            QTRY_VERIFY_WITH_TIMEOUT(!(rows = loggedRequests(QStringLiteral("state=log-") + mode)).isEmpty(), 5000);
+            const QString stored = rows[0].join(QLatin1Char('\n'));
+            QVERIFY2(!stored.contains(code), qPrintable(mode + QLatin1Char(' ') + stored));
+            QVERIFY2(
+                stored.contains(code.left(4) + QStringLiteral("****")), qPrintable(mode + QLatin1Char(' ') + stored));
+        }
     }
 
     void requestLogNeverWritesTheMainDatabase()
@@ -972,6 +994,71 @@ private Q_SLOTS:
         QCOMPARE(me.json().value(QStringLiteral("claims")).toObject().value(QStringLiteral("email")).toString(),
             QStringLiteral("alice@example.org"));
         QVERIFY(UserStore(m_server->db()).update(QStringLiteral("alice"), std::nullopt, alice->claims));
+    }
+
+    void responseModes()
+    {
+        // OAuth 2.0 Multiple Response Type Encoding Practices and Form Post Response Mode.
+        HttpResult r = m_http.get(QUrl(authorizeUrl(
+            QStringLiteral("conf-client"), {{QStringLiteral("response_mode"), QStringLiteral("fragment")}})));
+        QCOMPARE(r.status, 303);
+        QUrl location(QString::fromUtf8(r.header("Location")));
+        QCOMPARE(location.adjusted(QUrl::RemoveFragment).toString(), Redirect);
+        QUrlQuery fragment(location.fragment(QUrl::FullyEncoded));
+        QVERIFY(!fragment.queryItemValue(QStringLiteral("code")).isEmpty());
+        QCOMPARE(fragment.queryItemValue(QStringLiteral("state")), QStringLiteral("st-123"));
+        QCOMPARE(fragment.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), m_server->issuer());
+
+        r = m_http.get(QUrl(authorizeUrl(
+            QStringLiteral("conf-client"), {{QStringLiteral("response_mode"), QStringLiteral("form_post")}})));
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("Content-Type").startsWith("text/html"));
+        QCOMPARE(r.header("Cache-Control"), QByteArray("no-store"));
+        const QString page = QString::fromUtf8(r.body);
+        QVERIFY2(
+            page.contains(QStringLiteral("<form method=\"post\" action=\"%1\">").arg(Redirect)), r.body.constData());
+        auto hidden = [&page](const QString &name) {
+            const QRegularExpression input(
+                QStringLiteral("<input type=\"hidden\" name=\"%1\" value=\"([^\"]*)\">").arg(name));
+            return input.match(page).captured(1);
+        };
+        const QString code = hidden(QStringLiteral("code"));
+        QVERIFY(!code.isEmpty());
+        QCOMPARE(hidden(QStringLiteral("state")), QStringLiteral("st-123"));
+        QCOMPARE(hidden(QStringLiteral("iss")), m_server->issuer());
+        // The inline script that submits the form is the only one the page's CSP lets run.
+        const QRegularExpression script(QStringLiteral("<script>([^<]*)</script>"));
+        const QString submit = script.match(page).captured(1);
+        QVERIFY(!submit.isEmpty());
+        const QByteArray csp = r.header("Content-Security-Policy");
+        const QByteArray expected = QByteArray("script-src 'sha256-")
+            + QCryptographicHash::hash(submit.toUtf8(), QCryptographicHash::Sha256).toBase64() + '\'';
+        QVERIFY2(csp.contains(expected), csp.constData());
+        QVERIFY(csp.contains("frame-ancestors 'none'"));
+        // The posted code is a good one.
+        QCOMPARE(confToken({{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                               {QStringLiteral("code"), code}, {QStringLiteral("redirect_uri"), Redirect}})
+                     .status,
+            200);
+
+        // Errors travel the same way.
+        r = m_http.get(QUrl(authorizeUrl(QStringLiteral("conf-client"),
+            {{QStringLiteral("response_mode"), QStringLiteral("form_post")},
+                {QStringLiteral("scope"), QStringLiteral("admin")}})));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(QString::fromUtf8(r.body).contains(QStringLiteral("name=\"error\" value=\"invalid_scope\"")), true);
+
+        // An unknown mode is refused, in the default (query) mode.
+        r = m_http.get(QUrl(
+            authorizeUrl(QStringLiteral("conf-client"), {{QStringLiteral("response_mode"), QStringLiteral("jwt")}})));
+        QCOMPARE(r.status, 303);
+        QCOMPARE(r.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("invalid_request"));
+        QCOMPARE(r.locationQuery().queryItemValue(QStringLiteral("state")), QStringLiteral("st-123"));
+
+        const QJsonObject metadata
+            = m_http.get(m_server->url(QStringLiteral("/.well-known/oauth-authorization-server"))).json();
+        QCOMPARE(metadata.value(QStringLiteral("response_modes_supported")).toArray(),
+            QJsonArray({QStringLiteral("query"), QStringLiteral("fragment"), QStringLiteral("form_post")}));
     }
 
     void transportErrors()

@@ -277,7 +277,8 @@ private Q_SLOTS:
         QCOMPARE(d.value(l1("revocation_endpoint")).toString(), m_issuer + l1("/oauth/revoke"));
         QCOMPARE(d.value(l1("introspection_endpoint")).toString(), m_issuer + l1("/oauth/introspect"));
         QCOMPARE(d.value(l1("response_types_supported")).toArray(), QJsonArray{l1("code")});
-        QCOMPARE(d.value(l1("response_modes_supported")).toArray(), QJsonArray{l1("query")});
+        QCOMPARE(d.value(l1("response_modes_supported")).toArray(),
+            QJsonArray({l1("query"), l1("fragment"), l1("form_post")}));
         QCOMPARE(d.value(l1("subject_types_supported")).toArray(), QJsonArray{l1("public")});
         QCOMPARE(d.value(l1("id_token_signing_alg_values_supported")).toArray(),
             (QJsonArray{l1("RS256"), l1("ES256"), l1("EdDSA")}));
