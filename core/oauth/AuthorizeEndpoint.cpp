@@ -406,10 +406,12 @@ Response AuthorizeEndpoint::interaction(const Request &request)
         p.authTime = Clock::nowSecs();
         const QString sid = crypto::randomToken(256);
         m_sessions.insert(sid, Session{username, p.authTime});
-        PendingAuthorization copy = p;
+        PendingAuthorization copy = p; // continueFlow() may drop `p` from m_pending
         Response r = continueFlow(copy, request, true);
-        if (r.status == 200)
-            r = Response::redirect(pageUrl, 303); // the consent page, fetched with GET
+        // Still pending: the consent page, then, fetched with GET. Otherwise r is the answer to the client, which
+        // in form_post mode is a 200 page too.
+        if (r.status == 200 && m_pending.contains(id))
+            r = Response::redirect(pageUrl, 303);
         r.withCookie(sessionCookieName(), sid, QStringLiteral("/"), QStringLiteral("Lax"), m_context.secureCookies());
         return r;
     }

@@ -776,6 +776,18 @@ private Q_SLOTS:
         HttpResult noSession = attacker.get(
             QUrl(authorizeUrl(QStringLiteral("interactive"), {{QStringLiteral("prompt"), QStringLiteral("none")}})));
         QCOMPARE(noSession.locationQuery().queryItemValue(QStringLiteral("error")), QStringLiteral("login_required"));
+
+        // Signing in again with consent remembered, in form_post mode: the sign-in answers with the form itself.
+        page = browser.get(QUrl(authorizeUrl(QStringLiteral("interactive"),
+            {{QStringLiteral("prompt"), QStringLiteral("login")},
+                {QStringLiteral("response_mode"), QStringLiteral("form_post")}})));
+        QVERIFY(page.body.contains("name=\"step\" value=\"login\""));
+        HttpResult again = browser.post(interaction,
+            form({{QStringLiteral("tx"), field(page.body, "tx")}, {QStringLiteral("csrf"), field(page.body, "csrf")},
+                {QStringLiteral("step"), QStringLiteral("login")}, {QStringLiteral("username"), QStringLiteral("bob")},
+                {QStringLiteral("password"), QStringLiteral("hunter2")}}));
+        QCOMPARE(again.status, 200);
+        QVERIFY2(again.body.contains("<input type=\"hidden\" name=\"code\""), again.body.constData());
     }
 
     void browserAppsMayCallTheTokenEndpoint()
