@@ -6,6 +6,7 @@
 #include "oauth/Scopes.h"
 #include "util/Clock.h"
 
+#include <QJsonArray>
 #include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
@@ -125,6 +126,14 @@ Response AuthorizeEndpoint::redirectWithCode(const PendingAuthorization &p)
     if (!value)
         return redirectError(p, QStringLiteral("server_error"), value.error().message);
     return answer(p, {{QStringLiteral("code"), *value}});
+}
+
+bool AuthorizeEndpoint::isHintedUser(const PendingAuthorization &p, const QString &username) const
+{
+    if (p.hintSubject.isEmpty())
+        return true;
+    const auto user = m_context.users.find(username);
+    return user && user->sub == p.hintSubject;
 }
 
 std::optional<AuthorizeEndpoint::Session> AuthorizeEndpoint::sessionOf(const Request &request) const
@@ -310,6 +319,26 @@ Response AuthorizeEndpoint::handle(const Request &request)
                 p, QStringLiteral("invalid_request"), QStringLiteral("max_age must be a whole number"));
         p.maxAge = maxAge;
     }
+    // §3.1.2.1 id_token_hint: an ID token this server issued to this client, naming the End-User it expects.
+    if (const QString hint = params.value(QStringLiteral("id_token_hint")); !hint.isEmpty()) {
+        if (!m_context.verifyIdTokenHint)
+            return redirectError(
+                p, QStringLiteral("invalid_request"), QStringLiteral("this server issues no ID tokens"));
+        const auto claims = m_context.verifyIdTokenHint(hint);
+        if (!claims)
+            return redirectError(p, QStringLiteral("invalid_request"), claims.error().message);
+        const QJsonValue aud = claims->value(QStringLiteral("aud"));
+        if (!(aud.isArray() ? aud.toArray().contains(QJsonValue(clientId)) : aud.toString() == clientId))
+            return redirectError(
+                p, QStringLiteral("invalid_request"), QStringLiteral("the id_token_hint was issued to another client"));
+        p.hintSubject = claims->value(QStringLiteral("sub")).toString();
+        const auto hinted = m_context.users.findBySub(p.hintSubject);
+        if (!hinted)
+            return redirectError(p, QStringLiteral("login_required"),
+                QStringLiteral("no test user has the subject the id_token_hint names"));
+        if (p.loginHint.isEmpty())
+            p.loginHint = hinted->username;
+    }
     p.createdAt = Clock::nowMs();
 
     // The Meteor package's behaviour for automated tests: a client with an auto-approve user skips both pages.
@@ -332,10 +361,14 @@ Response AuthorizeEndpoint::continueFlow(PendingAuthorization &p, const Request 
         // OpenID Connect Core §3.1.2.1: older than max_age means sign in again, and max_age=0 is prompt=login
         // (auth_time has whole seconds, so "older than 0" would let a sign-in of this very second through).
         const bool tooOld = session && p.maxAge && (*p.maxAge == 0 || nowSecs - session->authTime > *p.maxAge);
-        const bool mustLogin = p.prompt.contains(QStringLiteral("login")) || !session || tooOld;
+        // §3.1.2.1: a session of another End-User than the id_token_hint names does not answer the request.
+        const bool otherUser = session && !isHintedUser(p, session->username);
+        const bool mustLogin = p.prompt.contains(QStringLiteral("login")) || !session || tooOld || otherUser;
         if (mustLogin) {
             if (p.prompt.contains(QStringLiteral("none")))
-                return redirectError(p, QStringLiteral("login_required"), QStringLiteral("the user is not signed in"));
+                return redirectError(p, QStringLiteral("login_required"),
+                    otherUser ? QStringLiteral("the signed-in user is not the one the id_token_hint names")
+                              : QStringLiteral("the user is not signed in"));
             expireOld();
             p.id = crypto::randomToken(128);
             p.csrf = crypto::randomToken(128);
@@ -344,6 +377,14 @@ Response AuthorizeEndpoint::continueFlow(PendingAuthorization &p, const Request 
         }
         p.username = session->username;
         p.authTime = session->authTime;
+    } else if (!isHintedUser(p, p.username)) {
+        const auto hinted = m_context.users.findBySub(p.hintSubject);
+        p.error = QStringLiteral("%1 asked for the user '%2'. Sign in as that user.")
+                      .arg(p.client.name, hinted ? hinted->username : p.hintSubject);
+        p.loginHint = hinted ? hinted->username : QString();
+        p.username.clear();
+        m_pending.insert(p.id, p);
+        return loginPage(p, p.error);
     }
     const bool consented = hasConsent(p.client.clientId, p.username, p.scope);
     if (!consented || p.prompt.contains(QStringLiteral("consent"))) {

@@ -24,6 +24,7 @@ struct PendingAuthorization
     QString codeChallengeMethod;
     QString nonce;
     QString loginHint;
+    QString hintSubject; // the sub of id_token_hint: the End-User the client expects, if it named one
     QStringList prompt;
     std::optional<qint64> maxAge;
     qint64 createdAt = 0;
@@ -70,6 +71,8 @@ private:
     Response redirectWithCode(const PendingAuthorization &p);
     Response continueFlow(PendingAuthorization &pending, const Request &request, bool justSignedIn);
     std::optional<Session> sessionOf(const Request &request) const;
+    // Whether `username` is the End-User the request's id_token_hint names (true when it names nobody).
+    bool isHintedUser(const PendingAuthorization &p, const QString &username) const;
     bool hasConsent(const QString &clientId, const QString &username, const QString &scope) const;
     void storeConsent(const QString &clientId, const QString &username, const QString &scope);
     void expireOld();

@@ -130,6 +130,7 @@ void OidcProvider::installHooks()
     m_context.makeJwtAccessToken
         = [this](const Client &client, TokenRecord &record) { return makeJwtAccessToken(client, record); };
     m_context.jtiOfJwt = [this](const QString &jwt) { return jtiOfJwt(jwt); };
+    m_context.verifyIdTokenHint = [this](const QString &idToken) { return verifyIdTokenHint(idToken); };
 }
 
 qint64 OidcProvider::keyRetentionMs() const
@@ -313,6 +314,22 @@ Response OidcProvider::logoutError(const QString &detail) const
     return m_authorize.errorPage(400, s("Sign-out request refused"), detail);
 }
 
+Result<QJsonObject> OidcProvider::verifyIdTokenHint(const QString &idToken) const
+{
+    // Every key we still hold is tried, retired ones included: the hint may be old.
+    QList<QJsonObject> keys;
+    if (auto all = m_keys.list())
+        for (const KeyRecord &k : *all)
+            keys.append(k.publicJwk);
+    auto claims = crypto::verifyJws(idToken.toLatin1(), keys);
+    if (!claims)
+        return fail(Error::invalid(QStringLiteral("The id_token_hint is not an ID token signed by OAuthDesk: %1")
+                                       .arg(claims.error().message)));
+    if (claims->value(s("iss")).toString() != m_context.issuer)
+        return fail(Error::invalid(s("The id_token_hint was issued by another issuer.")));
+    return *claims;
+}
+
 Response OidcProvider::logout(const Request &request)
 {
     const FormParams &params = request.method == "POST" ? request.form : request.query;
@@ -324,18 +341,10 @@ Response OidcProvider::logout(const Request &request)
     const QString hint = params.value(s("id_token_hint"));
     QString clientId = params.value(s("client_id"));
     if (!hint.isEmpty()) {
-        // RP-Initiated Logout 1.0 §2: the hint must be an ID token we issued; an expired one is fine, so every key
-        // we still hold is tried, retired ones included.
-        QList<QJsonObject> keys;
-        if (auto all = m_keys.list())
-            for (const KeyRecord &k : *all)
-                keys.append(k.publicJwk);
-        auto claims = crypto::verifyJws(hint.toLatin1(), keys);
+        // RP-Initiated Logout 1.0 §2: the hint must be an ID token we issued; an expired one is fine.
+        auto claims = verifyIdTokenHint(hint);
         if (!claims)
-            return logoutError(QStringLiteral("The id_token_hint is not an ID token signed by OAuthDesk: %1")
-                                   .arg(claims.error().message));
-        if (claims->value(s("iss")).toString() != m_context.issuer)
-            return logoutError(s("The id_token_hint was issued by another issuer."));
+            return logoutError(claims.error().message);
         const QStringList aud = audiences(claims->value(s("aud")));
         // §2: when both are given, client_id must be the audience of the hint.
         if (!clientId.isEmpty() && !aud.contains(clientId))

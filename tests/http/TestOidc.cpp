@@ -186,8 +186,8 @@ private:
         return QString::fromUtf8(page.mid(start, page.indexOf('"', start) - start));
     }
 
-    // Signs alice in through the login and consent pages, so the browser (the cookie jar) holds a session.
-    bool signInThroughPages()
+    // Signs a user in through the login and consent pages, so the browser (the cookie jar) holds a session.
+    bool signInThroughPages(const QString &username = l1("alice"))
     {
         const Reply login = authorize(l1("rp-interactive"), l1("openid"), l1("n"), crypto::randomToken(256),
             {{l1("prompt"), l1("login consent")}});
@@ -197,7 +197,7 @@ private:
         form.addQueryItem(l1("tx"), hidden(login.body, "tx"));
         form.addQueryItem(l1("csrf"), hidden(login.body, "csrf"));
         form.addQueryItem(l1("step"), l1("login"));
-        form.addQueryItem(l1("pick"), l1("alice"));
+        form.addQueryItem(l1("pick"), username);
         const Reply toConsent = postForm(l1("/oauth/authorize/interaction"), form);
         if (toConsent.status != 303)
             return false;
@@ -535,6 +535,70 @@ private Q_SLOTS:
         QCOMPARE(silent({}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
         m_net.cookieJar()->setCookiesFromUrl(cookies, QUrl(m_issuer));
         QCOMPARE(silent({}).locationQuery().queryItemValue(l1("error")), l1("login_required"));
+    }
+
+    // The browser's session signs in to rp-interactive without a page; returns the ID token.
+    QString silentIdToken(const QList<QPair<QString, QString>> &extra = {})
+    {
+        const QString verifier = crypto::randomToken(256);
+        QList<QPair<QString, QString>> params = {{l1("prompt"), l1("none")}};
+        params << extra;
+        const Reply redirect = authorize(l1("rp-interactive"), l1("openid"), l1("n"), verifier, params);
+        QUrlQuery form;
+        form.addQueryItem(l1("grant_type"), l1("authorization_code"));
+        form.addQueryItem(l1("code"), redirect.locationQuery().queryItemValue(l1("code")));
+        form.addQueryItem(l1("redirect_uri"), RedirectUri);
+        form.addQueryItem(l1("code_verifier"), verifier);
+        return postForm(l1("/oauth/token"), form, l1("rp-interactive"), l1("secret-rp-interactive"))
+            .json()
+            .value(l1("id_token"))
+            .toString();
+    }
+
+    void idTokenHintNamesTheExpectedUser()
+    {
+        // OpenID Connect Core §3.1.2.1: the client names the End-User it expects; another one signed in is no
+        // answer.
+        QVERIFY(UserStore(m_db).add(l1("carol"), {}, {}));
+        QVERIFY(signInThroughPages(l1("alice")));
+        const QString alice = silentIdToken();
+        QVERIFY(signInThroughPages(l1("carol")));
+        const QString carol = silentIdToken();
+        QVERIFY(!alice.isEmpty() && !carol.isEmpty());
+        QCOMPARE(payloadOf(carol).value(l1("sub")).toString(), UserStore(m_db).get(l1("carol"))->sub);
+
+        const auto silent = [this](const QString &hint) {
+            return authorize(l1("rp-interactive"), l1("openid"), l1("n"), crypto::randomToken(256),
+                {{l1("prompt"), l1("none")}, {l1("id_token_hint"), hint}});
+        };
+        // carol is signed in now.
+        QVERIFY(silent(carol).locationQuery().hasQueryItem(l1("code")));
+        const Reply other = silent(alice);
+        QCOMPARE(other.locationQuery().queryItemValue(l1("error")), l1("login_required"));
+
+        // Without prompt=none: the login page, ready for the user the hint names.
+        const Reply page = authorize(
+            l1("rp-interactive"), l1("openid"), l1("n"), crypto::randomToken(256), {{l1("id_token_hint"), alice}});
+        QCOMPARE(page.status, 200);
+        QVERIFY2(page.body.contains("name=\"username\" value=\"alice\""), page.body.constData());
+        // Signing in as somebody else does not answer this request.
+        QUrlQuery form;
+        form.addQueryItem(l1("tx"), hidden(page.body, "tx"));
+        form.addQueryItem(l1("csrf"), hidden(page.body, "csrf"));
+        form.addQueryItem(l1("step"), l1("login"));
+        form.addQueryItem(l1("pick"), l1("carol"));
+        const Reply wrong = postForm(l1("/oauth/authorize/interaction"), form);
+        QCOMPARE(wrong.status, 303);
+        QVERIFY(!wrong.locationQuery().hasQueryItem(l1("code")));
+        const Reply again = get(QString::fromUtf8(wrong.header("Location")));
+        QVERIFY2(again.body.contains("name=\"step\" value=\"login\""), again.body.constData());
+        QVERIFY2(again.body.contains("alice"), again.body.constData());
+
+        // A hint this server did not sign is refused.
+        QString forged = alice;
+        forged.chop(4);
+        forged += l1("AAAA");
+        QCOMPARE(silent(forged).locationQuery().queryItemValue(l1("error")), l1("invalid_request"));
     }
 
     void jwtAccessTokenIsAcceptedAndRevokedByJti()
