@@ -13,6 +13,10 @@ namespace {
 
 constexpr qint64 TransactionLifetimeMs = 30 * 60 * 1000;
 constexpr int MaxTransactions = 2000;
+// RFC 8628 §5.1: at most this many wrong user codes per address and window. A code has 20^8 values, so guessing
+// one at this pace takes longer than any code lives; a person who mistypes a few times never notices.
+constexpr int MaxWrongCodes = 10;
+constexpr qint64 GuessWindowMs = 60 * 1000;
 
 bool sameSecret(const QString &a, const QString &b)
 {
@@ -100,6 +104,8 @@ void DeviceVerificationEndpoint::expireOld()
         it = now - it->createdAt > TransactionLifetimeMs ? m_transactions.erase(it) : std::next(it);
     while (m_transactions.size() > MaxTransactions)
         m_transactions.erase(m_transactions.begin());
+    for (auto it = m_guesses.begin(); it != m_guesses.end();)
+        it = now - it->since > GuessWindowMs ? m_guesses.erase(it) : std::next(it);
 }
 
 Response DeviceVerificationEndpoint::handle(const Request &request)
@@ -202,14 +208,28 @@ Response DeviceVerificationEndpoint::submit(const Request &request)
         // CSRF: the token in the form must be the one this browser was given in its cookie (double submit).
         if (!sameSecret(csrf, cookieCsrf))
             return Response::redirect(urlWith(QStringLiteral("error"), QStringLiteral("csrf")), 303);
+        Guesses &guesses = m_guesses[request.remoteAddress];
+        const qint64 now = Clock::nowMs();
+        if (now - guesses.since > GuessWindowMs)
+            guesses = Guesses{0, now};
+        if (guesses.wrong >= MaxWrongCodes) {
+            const qint64 waitSecs = (guesses.since + GuessWindowMs - now) / 1000 + 1;
+            Response r = codePage(DeviceStore::normalizeUserCode(typed),
+                QStringLiteral("Too many wrong codes. Wait %1 seconds, then enter the code again.").arg(waitSecs),
+                crypto::randomToken(128));
+            r.status = 429;
+            return r.withHeader("Retry-After", QByteArray::number(waitSecs));
+        }
         const auto device = DeviceStore(m_context.db).findByUserCode(typed);
         auto back = [&typed](const char *reason) {
             return Response::redirect(urlWith(QStringLiteral("user_code"), DeviceStore::normalizeUserCode(typed))
                     + QStringLiteral("&error=") + QLatin1String(reason),
                 303);
         };
-        if (!device)
+        if (!device) {
+            ++guesses.wrong;
             return back("unknown");
+        }
         if (device->status == DeviceStore::Expired)
             return back("expired");
         if (device->status != DeviceStore::Pending)

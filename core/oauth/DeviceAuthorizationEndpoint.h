@@ -56,8 +56,16 @@ private:
     Response withCsrfCookie(Response response, const QString &csrf) const;
     void expireOld();
 
+    // RFC 8628 §5.1: wrong user codes typed from one address in the current window.
+    struct Guesses
+    {
+        int wrong = 0;
+        qint64 since = 0;
+    };
+
     Context &m_context;
     QHash<QString, Transaction> m_transactions;
+    QHash<QString, Guesses> m_guesses; // by remote address
 };
 
 } // namespace oauthdesk::oauth

@@ -420,6 +420,34 @@ private Q_SLOTS:
                 {QStringLiteral("user_code"), userCode}});
         QVERIFY(again.header("Location").contains("error=decided"));
     }
+
+    void wrongUserCodesAreLimited()
+    {
+        // RFC 8628 §5.1: user codes are short, so guessing them is slowed down.
+        m_net->setCookieJar(new QNetworkCookieJar);
+        const QString userCode
+            = authorize(QStringLiteral("tv"), QStringLiteral("profile")).value(QStringLiteral("user_code")).toString();
+        const QString csrf
+            = formValue(send(QStringLiteral("GET"), QStringLiteral("/device")).body, QStringLiteral("csrf"));
+        auto enter = [&](const QString &code, const QString &token) {
+            return post(QStringLiteral("/device"),
+                QUrlQuery{{QStringLiteral("step"), QStringLiteral("code")}, {QStringLiteral("csrf"), token},
+                    {QStringLiteral("user_code"), code}});
+        };
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(enter(QStringLiteral("BBBB-BBBB"), csrf).header("Location").contains("error=unknown"));
+        // Now even the right code waits.
+        const Reply blocked = enter(userCode, csrf);
+        QCOMPARE(blocked.status, 429);
+        QVERIFY(blocked.header("Retry-After").toInt() > 0);
+        QVERIFY2(blocked.body.contains("Too many wrong codes"), blocked.body.constData());
+        QVERIFY(!DeviceStore(m_db).findByUserCode(userCode)->username.size());
+
+        Clock::advance(61 * 1000);
+        const Reply moved = enter(userCode, formValue(blocked.body, QStringLiteral("csrf")));
+        QCOMPARE(moved.status, 303);
+        QVERIFY2(moved.header("Location").startsWith("/device?tx="), moved.header("Location").constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestDeviceFlow)
