@@ -157,18 +157,23 @@ Status TokenStore::insert(TokenRecord &r, const QString &value)
     });
 }
 
+std::optional<TokenRecord> TokenStore::findOne(TokenKind kind, const QString &condition, const QString &value) const
+{
+    auto q = prepare(m_db->connection(),
+        QStringLiteral("SELECT %1 FROM %2 WHERE %3").arg(selectColumns(kind), table(kind), condition));
+    if (!q)
+        return std::nullopt;
+    q->addBindValue(value);
+    if (!q->exec() || !q->next())
+        return std::nullopt;
+    return recordFrom(kind, *q);
+}
+
 std::optional<TokenRecord> TokenStore::findByValue(TokenKind kind, const QString &value) const
 {
     if (kind == TokenKind::AccessToken)
         return findAccessToken(hashColumn(kind), hashOf(value));
-    auto q = prepare(m_db->connection(),
-        QStringLiteral("SELECT %1 FROM %2 WHERE %3=?").arg(selectColumns(kind), table(kind), hashColumn(kind)));
-    if (!q)
-        return std::nullopt;
-    q->addBindValue(hashOf(value));
-    if (!q->exec() || !q->next())
-        return std::nullopt;
-    return recordFrom(kind, *q);
+    return findOne(kind, hashColumn(kind) + QStringLiteral("=?"), hashOf(value));
 }
 
 std::optional<TokenRecord> TokenStore::findByJti(const QString &jti) const
@@ -178,31 +183,13 @@ std::optional<TokenRecord> TokenStore::findByJti(const QString &jti) const
 
 std::optional<TokenRecord> TokenStore::findAccessToken(const QString &column, const QString &key) const
 {
-    auto load = [&]() -> std::optional<TokenRecord> {
-        constexpr TokenKind kind = TokenKind::AccessToken;
-        auto q = prepare(m_db->connection(),
-            QStringLiteral("SELECT %1 FROM %2 WHERE %3=?").arg(selectColumns(kind), table(kind), column));
-        if (!q)
-            return std::nullopt;
-        q->addBindValue(key);
-        if (!q->exec() || !q->next())
-            return std::nullopt;
-        return recordFrom(kind, *q);
-    };
+    auto load = [&] { return findOne(TokenKind::AccessToken, column + QStringLiteral("=?"), key); };
     return m_accessTokens ? m_accessTokens->get(*m_db, QString(column + QLatin1Char(':') + key), load) : load();
 }
 
 std::optional<TokenRecord> TokenStore::codeOfGrant(const QString &grantId) const
 {
-    constexpr TokenKind kind = TokenKind::AuthorizationCode;
-    auto q = prepare(m_db->connection(),
-        QStringLiteral("SELECT %1 FROM %2 WHERE grant_id=? ORDER BY id LIMIT 1").arg(selectColumns(kind), table(kind)));
-    if (!q)
-        return std::nullopt;
-    q->addBindValue(grantId);
-    if (!q->exec() || !q->next())
-        return std::nullopt;
-    return recordFrom(kind, *q);
+    return findOne(TokenKind::AuthorizationCode, QStringLiteral("grant_id=? ORDER BY id LIMIT 1"), grantId);
 }
 
 Result<bool> TokenStore::markUsed(const TokenRecord &record)

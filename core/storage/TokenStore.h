@@ -64,6 +64,8 @@ private:
     // Prepares, binds and runs one statement; returns the rows it changed.
     Result<int> execute(const QString &sql, const QVariantList &binds);
     Result<int> changeRows(std::initializer_list<TokenKind> kinds, const QString &statement, const QVariantList &binds);
+    // The first row of `kind` meeting `condition`, which has one ? for `value`.
+    std::optional<TokenRecord> findOne(TokenKind kind, const QString &condition, const QString &value) const;
     std::optional<TokenRecord> findAccessToken(const QString &column, const QString &key) const;
 
     std::shared_ptr<Database> m_db;

@@ -80,6 +80,21 @@ class TestOAuthServer : public QObject
         return token(params, {basic(QStringLiteral("conf-client"), ConfSecret)});
     }
 
+    // Runs one statement on a connection of its own to the server's file, as another process would.
+    bool writeAsAnotherProcess(const QString &sql)
+    {
+        const QString name = QStringLiteral("other-process");
+        bool ok = false;
+        {
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            other.setDatabaseName(m_server->db()->path());
+            ok = other.open() && QSqlQuery(other).exec(sql);
+            other.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        return ok;
+    }
+
     int apiMe(const QString &accessToken)
     {
         return m_http.get(m_server->url(QStringLiteral("/api/me")), {bearer(accessToken)}).status;
@@ -922,19 +937,10 @@ private Q_SLOTS:
         QCOMPARE(tokenFor(rotated->secret), 200);
 
         // Behind the store's back, as another process (the command line) would change the file.
-        const QString name = QStringLiteral("other-process");
-        {
-            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            other.setDatabaseName(m_server->db()->path());
-            QVERIFY(other.open());
-            QSqlQuery update(other);
-            QVERIFY(update.exec(QStringLiteral("UPDATE clients SET active=0 WHERE client_id='changing-client'")));
-            QCOMPARE(tokenFor(rotated->secret), 401);
-            QVERIFY(update.exec(QStringLiteral("UPDATE clients SET active=1 WHERE client_id='changing-client'")));
-            QCOMPARE(tokenFor(rotated->secret), 200);
-            other.close();
-        }
-        QSqlDatabase::removeDatabase(name);
+        QVERIFY(writeAsAnotherProcess(QStringLiteral("UPDATE clients SET active=0 WHERE client_id='changing-client'")));
+        QCOMPARE(tokenFor(rotated->secret), 401);
+        QVERIFY(writeAsAnotherProcess(QStringLiteral("UPDATE clients SET active=1 WHERE client_id='changing-client'")));
+        QCOMPARE(tokenFor(rotated->secret), 200);
     }
 
     void tokenAndUserChangesTakeEffectAtOnce()
@@ -980,17 +986,9 @@ private Q_SLOTS:
         // Revoked behind every store's back, as another process could.
         access = issue().value(QStringLiteral("access_token")).toString();
         QCOMPARE(apiMe(access), 200);
-        const QString name = QStringLiteral("other-process-tokens");
-        {
-            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            other.setDatabaseName(m_server->db()->path());
-            QVERIFY(other.open());
-            QSqlQuery update(other);
-            QVERIFY(update.exec(QStringLiteral("UPDATE access_tokens SET revoked_at=1 WHERE revoked_at IS NULL")));
-            QCOMPARE(apiMe(access), 401);
-            other.close();
-        }
-        QSqlDatabase::removeDatabase(name);
+        QVERIFY(
+            writeAsAnotherProcess(QStringLiteral("UPDATE access_tokens SET revoked_at=1 WHERE revoked_at IS NULL")));
+        QCOMPARE(apiMe(access), 401);
 
         // A user's claims, edited in the window, show in the next /api/me.
         access = issue().value(QStringLiteral("access_token")).toString();

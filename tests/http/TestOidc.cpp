@@ -186,6 +186,17 @@ private:
         return QString::fromUtf8(page.mid(start, page.indexOf('"', start) - start));
     }
 
+    // Picks a test user on a login page.
+    Reply pickUser(const Reply &loginPage, const QString &username)
+    {
+        QUrlQuery form;
+        form.addQueryItem(l1("tx"), hidden(loginPage.body, "tx"));
+        form.addQueryItem(l1("csrf"), hidden(loginPage.body, "csrf"));
+        form.addQueryItem(l1("step"), l1("login"));
+        form.addQueryItem(l1("pick"), username);
+        return postForm(l1("/oauth/authorize/interaction"), form);
+    }
+
     // Signs a user in through the login and consent pages, so the browser (the cookie jar) holds a session.
     bool signInThroughPages(const QString &username = l1("alice"))
     {
@@ -193,12 +204,7 @@ private:
             {{l1("prompt"), l1("login consent")}});
         if (login.status != 200)
             return false;
-        QUrlQuery form;
-        form.addQueryItem(l1("tx"), hidden(login.body, "tx"));
-        form.addQueryItem(l1("csrf"), hidden(login.body, "csrf"));
-        form.addQueryItem(l1("step"), l1("login"));
-        form.addQueryItem(l1("pick"), username);
-        const Reply toConsent = postForm(l1("/oauth/authorize/interaction"), form);
+        const Reply toConsent = pickUser(login, username);
         if (toConsent.status != 303)
             return false;
         const Reply consent = get(QString::fromUtf8(toConsent.header("Location")));
@@ -582,12 +588,7 @@ private Q_SLOTS:
         QCOMPARE(page.status, 200);
         QVERIFY2(page.body.contains("name=\"username\" value=\"alice\""), page.body.constData());
         // Signing in as somebody else does not answer this request.
-        QUrlQuery form;
-        form.addQueryItem(l1("tx"), hidden(page.body, "tx"));
-        form.addQueryItem(l1("csrf"), hidden(page.body, "csrf"));
-        form.addQueryItem(l1("step"), l1("login"));
-        form.addQueryItem(l1("pick"), l1("carol"));
-        const Reply wrong = postForm(l1("/oauth/authorize/interaction"), form);
+        const Reply wrong = pickUser(page, l1("carol"));
         QCOMPARE(wrong.status, 303);
         QVERIFY(!wrong.locationQuery().hasQueryItem(l1("code")));
         const Reply again = get(QString::fromUtf8(wrong.header("Location")));
