@@ -327,7 +327,7 @@ Status Database::write(const std::function<Status()> &work)
             return ok;
         Status result = work();
         if (!result)
-            exec(db, QStringLiteral("ROLLBACK TO w"));
+            rollback(db, QStringLiteral("ROLLBACK TO w"));
         exec(db, QStringLiteral("RELEASE w"));
         return result;
     }
@@ -337,11 +337,11 @@ Status Database::write(const std::function<Status()> &work)
     Status result = work();
     t_writing.remove(this);
     if (!result) {
-        exec(db, QStringLiteral("ROLLBACK"));
+        rollback(db, QStringLiteral("ROLLBACK"));
         return result;
     }
     if (auto ok = exec(db, QStringLiteral("COMMIT")); !ok) {
-        exec(db, QStringLiteral("ROLLBACK"));
+        rollback(db, QStringLiteral("ROLLBACK"));
         return ok;
     }
     return {};
@@ -362,7 +362,7 @@ Status Database::commitBatch()
     t_batches.remove(this);
     QSqlDatabase db = connection();
     if (auto ok = exec(db, QStringLiteral("COMMIT")); !ok) {
-        exec(db, QStringLiteral("ROLLBACK"));
+        rollback(db, QStringLiteral("ROLLBACK"));
         return ok;
     }
     return {};
@@ -373,7 +373,14 @@ void Database::rollbackBatch()
     if (!t_batches.contains(this))
         return;
     t_batches.remove(this);
-    exec(connection(), QStringLiteral("ROLLBACK"));
+    rollback(connection(), QStringLiteral("ROLLBACK"));
+}
+
+void Database::rollback(QSqlDatabase db, const QString &statement)
+{
+    exec(db, statement);
+    // A cache may have read what this undoes: this connection sees its own uncommitted writes.
+    noteRowsChanged();
 }
 
 qint64 Database::dataVersion()

@@ -65,6 +65,7 @@ private:
     Database(QString path, TableNames tables, Kind kind);
     Status migrate();
     Status exec(QSqlDatabase db, const QString &sql);
+    void rollback(QSqlDatabase db, const QString &statement); // ROLLBACK or ROLLBACK TO
     QString connectionName() const;
 
     QString m_path;

@@ -334,6 +334,40 @@ private Q_SLOTS:
             failed.error().message.contains(QLatin1String("clients[1] (broken)")), qPrintable(failed.error().message));
         QVERIFY(!ClientStore(*other).find(QStringLiteral("ok")));
     }
+
+    void cacheForgetsWhatARollbackUndid()
+    {
+        // A cached lookup inside a transaction sees that transaction's own writes; when it rolls back, the cache
+        // must not keep them.
+        client(QStringLiteral("c"));
+        ClientStore cached(m_db, Caching::On);
+        QVERIFY(cached.find(QStringLiteral("c"))->active);
+        const Status status = m_db->write([&]() -> Status {
+            if (auto off = ClientStore(m_db).setActive(QStringLiteral("c"), false); !off)
+                return fail(off.error());
+            if (cached.find(QStringLiteral("c"))->active)
+                return fail(Error::invalid(QStringLiteral("the write is not visible inside its transaction")));
+            return fail(Error::invalid(QStringLiteral("undo")));
+        });
+        QCOMPARE(status.error().message, QStringLiteral("undo"));
+        QVERIFY(cached.find(QStringLiteral("c"))->active);
+
+        // The same for a token revoked in a batch that is rolled back.
+        QString value;
+        token(TokenKind::AccessToken, QStringLiteral("c"), {}, TokenStore::newGrantId(), &value);
+        TokenStore tokens(m_db, Caching::On);
+        QCOMPARE(toString(tokens.findByValue(TokenKind::AccessToken, value)->status(Clock::nowMs())),
+            toString(TokenStatus::Active));
+        m_db->setBatching(true);
+        const auto record = tokens.findByValue(TokenKind::AccessToken, value);
+        QVERIFY(TokenStore(m_db).revoke(TokenKind::AccessToken, record->id));
+        QCOMPARE(toString(tokens.findByValue(TokenKind::AccessToken, value)->status(Clock::nowMs())),
+            toString(TokenStatus::Revoked));
+        m_db->rollbackBatch();
+        m_db->setBatching(false);
+        QCOMPARE(toString(tokens.findByValue(TokenKind::AccessToken, value)->status(Clock::nowMs())),
+            toString(TokenStatus::Active));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStores)
