@@ -160,7 +160,6 @@ Status ClientStore::normalize(Client &c)
 
 Status ClientStore::write(const Client &c, bool insert)
 {
-    m_db->noteRowsChanged();
     const QString sql = insert
         ? QStringLiteral("INSERT INTO %1 (%2) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
               .arg(m_db->tables().clients, Columns)
@@ -185,7 +184,7 @@ Status ClientStore::write(const Client &c, bool insert)
         query->addBindValue(v);
     if (!insert)
         query->addBindValue(c.clientId);
-    if (auto ok = execQuery(*query); !ok)
+    if (auto ok = m_db->execChange(*query); !ok)
         return ok;
     if (!insert && query->numRowsAffected() == 0)
         return fail(Error::notFound(QStringLiteral("no client '%1'").arg(c.clientId)));
@@ -279,14 +278,13 @@ Result<QList<Client>> ClientStore::list() const
 
 Status ClientStore::remove(const QString &clientId)
 {
-    m_db->noteRowsChanged();
     return m_db->write([&]() -> Status {
         auto query = prepare(
             m_db->connection(), QStringLiteral("DELETE FROM %1 WHERE client_id=?").arg(m_db->tables().clients));
         if (!query)
             return fail(query.error());
         query->addBindValue(clientId);
-        if (auto ok = execQuery(*query); !ok)
+        if (auto ok = m_db->execChange(*query); !ok) // its tokens go too (ON DELETE CASCADE)
             return ok;
         if (query->numRowsAffected() == 0)
             return fail(Error::notFound(QStringLiteral("no client '%1'").arg(clientId)));

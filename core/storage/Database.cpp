@@ -383,6 +383,13 @@ void Database::rollback(QSqlDatabase db, const QString &statement)
     noteRowsChanged();
 }
 
+Status Database::execChange(QSqlQuery &query)
+{
+    Status status = execQuery(query);
+    noteRowsChanged();
+    return status;
+}
+
 qint64 Database::dataVersion()
 {
     auto query = prepare(connection(), QStringLiteral("PRAGMA data_version"));

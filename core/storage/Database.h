@@ -52,9 +52,11 @@ public:
 
     static Result<int> schemaVersionOf(const QString &path);
 
-    // For ReadCache. Writes that change or delete rows some thread may keep in memory (clients, issued tokens) call
-    // noteRowsChanged(); commits by other connections show in dataVersion() (PRAGMA data_version of the calling
-    // thread's connection, -1 if it cannot be read).
+    // For ReadCache. Statements that change or delete rows some thread may keep in memory (clients, users, issued
+    // tokens) run through execChange(), which calls noteRowsChanged() once they ran; so does every rollback.
+    // Commits by other connections show in dataVersion() (PRAGMA data_version of the calling thread's connection,
+    // -1 if it cannot be read).
+    Status execChange(QSqlQuery &query);
     void noteRowsChanged() { m_rowsChanged.fetch_add(1, std::memory_order_acq_rel); }
     quint64 rowsChangedGeneration() const { return m_rowsChanged.load(std::memory_order_acquire); }
     qint64 dataVersion();

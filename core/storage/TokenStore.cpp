@@ -197,7 +197,6 @@ Result<bool> TokenStore::markUsed(const TokenRecord &record)
     if (record.kind == TokenKind::AccessToken)
         return fail(Error::invalid(QStringLiteral("access tokens are not redeemed")));
     bool marked = false;
-    m_db->noteRowsChanged();
     Status status = m_db->write([&]() -> Status {
         // The IS NULL condition makes this a compare-and-set: of two concurrent redemptions only one wins.
         auto q = prepare(m_db->connection(),
@@ -207,7 +206,7 @@ Result<bool> TokenStore::markUsed(const TokenRecord &record)
             return fail(q.error());
         q->addBindValue(Clock::nowMs());
         q->addBindValue(record.id);
-        if (auto ok = execQuery(*q); !ok)
+        if (auto ok = m_db->execChange(*q); !ok)
             return ok;
         marked = q->numRowsAffected() == 1;
         return {};
@@ -407,13 +406,12 @@ Result<int> TokenStore::changeRows(
 
 Result<int> TokenStore::execute(const QString &sql, const QVariantList &binds)
 {
-    m_db->noteRowsChanged(); // a revocation or a purge: cached rows may be out of date
     auto q = prepare(m_db->connection(), sql);
     if (!q)
         return fail(q.error());
     for (const QVariant &value : binds)
         q->addBindValue(value);
-    if (auto ok = execQuery(*q); !ok)
+    if (auto ok = m_db->execChange(*q); !ok) // a revocation or a purge
         return fail(ok.error());
     return q->numRowsAffected();
 }

@@ -109,7 +109,6 @@ Result<User> UserStore::update(
     if (auto ok = validateClaims(claims); !ok)
         return fail(ok.error());
     User user;
-    m_db->noteRowsChanged();
     Status status = m_db->write([&]() -> Status {
         auto existing = find(username);
         if (!existing)
@@ -127,7 +126,7 @@ Result<User> UserStore::update(
         q->addBindValue(claimsText(user.claims));
         q->addBindValue(user.updatedAt);
         q->addBindValue(username);
-        return execQuery(*q);
+        return m_db->execChange(*q);
     });
     if (!status)
         return fail(status.error());
@@ -183,13 +182,12 @@ Result<QList<User>> UserStore::list() const
 
 Status UserStore::remove(const QString &username)
 {
-    m_db->noteRowsChanged(); // its tokens go too (ON DELETE CASCADE)
     return m_db->write([&]() -> Status {
         auto q = prepare(m_db->connection(), QStringLiteral("DELETE FROM users WHERE username=?"));
         if (!q)
             return fail(q.error());
         q->addBindValue(username);
-        if (auto ok = execQuery(*q); !ok)
+        if (auto ok = m_db->execChange(*q); !ok) // its tokens go too (ON DELETE CASCADE)
             return ok;
         if (q->numRowsAffected() == 0)
             return fail(Error::notFound(QStringLiteral("no user '%1'").arg(username)));

@@ -368,6 +368,28 @@ private Q_SLOTS:
         QCOMPARE(toString(tokens.findByValue(TokenKind::AccessToken, value)->status(Clock::nowMs())),
             toString(TokenStatus::Active));
     }
+
+    void cachingStoresSeeTheirOwnWrites()
+    {
+        // A store that caches and writes: what it finds after its own change is the new row.
+        QVERIFY(UserStore(m_db).add(QStringLiteral("u"), {}, {{QStringLiteral("name"), QStringLiteral("Old")}}));
+        UserStore users(m_db, Caching::On);
+        QCOMPARE(
+            users.find(QStringLiteral("u"))->claims.value(QStringLiteral("name")).toString(), QStringLiteral("Old"));
+        QVERIFY(users.update(QStringLiteral("u"), std::nullopt, {{QStringLiteral("name"), QStringLiteral("New")}}));
+        QCOMPARE(
+            users.find(QStringLiteral("u"))->claims.value(QStringLiteral("name")).toString(), QStringLiteral("New"));
+
+        client(QStringLiteral("c"));
+        ClientStore clients(m_db, Caching::On);
+        QCOMPARE(clients.find(QStringLiteral("c"))->name, QStringLiteral("c"));
+        Client renamed = *clients.find(QStringLiteral("c"));
+        renamed.name = QStringLiteral("Renamed");
+        QVERIFY(clients.update(renamed));
+        QCOMPARE(clients.find(QStringLiteral("c"))->name, QStringLiteral("Renamed"));
+        QVERIFY(clients.remove(QStringLiteral("c")));
+        QVERIFY(!clients.find(QStringLiteral("c")));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestStores)
