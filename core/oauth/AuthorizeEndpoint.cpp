@@ -346,6 +346,10 @@ Response AuthorizeEndpoint::handle(const Request &request)
         if (!m_context.users.find(client->autoApproveUser))
             return redirectError(p, QStringLiteral("server_error"),
                 QStringLiteral("the auto-approve user '%1' does not exist").arg(client->autoApproveUser));
+        if (!isHintedUser(p, client->autoApproveUser))
+            return redirectError(p, QStringLiteral("login_required"),
+                QStringLiteral("the id_token_hint names another user than the auto-approve user '%1'")
+                    .arg(client->autoApproveUser));
         p.username = client->autoApproveUser;
         p.authTime = Clock::nowSecs();
         return redirectWithCode(p);

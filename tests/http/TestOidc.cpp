@@ -602,6 +602,27 @@ private Q_SLOTS:
         QCOMPARE(silent(forged).locationQuery().queryItemValue(l1("error")), l1("invalid_request"));
     }
 
+    void autoApproveHonoursTheIdTokenHint()
+    {
+        // An auto-approve client signs in its one user without pages; a hint naming someone else cannot be met.
+        QVERIFY(UserStore(m_db).add(l1("dave"), {}, {}));
+        Client c = addClient(l1("rp-auto-hint"), l1("RS256"), false);
+        c.autoApproveUser = l1("dave");
+        QVERIFY(ClientStore(m_db).update(c));
+        const QString dave = signIn(l1("rp-auto-hint"), l1("openid")).idToken();
+        c.autoApproveUser = l1("alice");
+        QVERIFY(ClientStore(m_db).update(c));
+        const QString alice = signIn(l1("rp-auto-hint"), l1("openid")).idToken();
+        QVERIFY(!dave.isEmpty() && !alice.isEmpty());
+
+        const auto withHint = [this](const QString &hint) {
+            return authorize(
+                l1("rp-auto-hint"), l1("openid"), l1("n"), crypto::randomToken(256), {{l1("id_token_hint"), hint}});
+        };
+        QCOMPARE(withHint(dave).locationQuery().queryItemValue(l1("error")), l1("login_required"));
+        QVERIFY(withHint(alice).locationQuery().hasQueryItem(l1("code")));
+    }
+
     void jwtAccessTokenIsAcceptedAndRevokedByJti()
     {
         const Tokens t = signIn(l1("rp-jwt"), l1("openid profile"));
