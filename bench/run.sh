@@ -473,14 +473,19 @@ done
 if [ "$CEILING" -eq 1 ]; then
   echo
   echo "ceiling: GET /healthz, a constant answer; x ref /api/me = req/s / the reference's /api/me req/s"
-  CFMT='%-32s %16s %9s %9s %16s\n'
+  CFMT='%-32s %16s %9s %9s %16s  %s\n'
   # shellcheck disable=SC2059
-  printf "$CFMT" server req/s p50 p99 "x ref /api/me"
+  printf "$CFMT" server req/s p50 p99 "x ref /api/me" status
   for side in bare subject; do
     if [ "$side" = bare ]; then name="stock QHttpServer 6.4"; else name="$SUBJECT_LABEL"; fi
+    st=ok
+    if [ "${RES[health.$side.NON2XX]}" != 0 ] || [ "${RES[health.$side.SOCKERR]}" != 0 ]; then
+      st="FLAG: non2xx=${RES[health.$side.NON2XX]} sockerr=${RES[health.$side.SOCKERR]}"
+      ANY_FLAG=1
+    fi
     # shellcheck disable=SC2059
     printf "$CFMT" "$name" "${RES[health.$side.RPS]}" "${RES[health.$side.P50]}" "${RES[health.$side.P99]}" \
-      "$(ratio_of "${RES[health.$side.RPS]}" "${RES[me.reference.RPS]}")"
+      "$(ratio_of "${RES[health.$side.RPS]}" "${RES[me.reference.RPS]}")" "$st"
   done
 fi
 
