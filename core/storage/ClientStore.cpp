@@ -81,6 +81,14 @@ Status ClientStore::validateRedirectUri(const QString &uri)
         return fail(Error::invalid(QStringLiteral("redirect URI '%1' is not an absolute URI").arg(uri)));
     if (url.hasFragment())
         return fail(Error::invalid(QStringLiteral("redirect URI '%1' must not contain a fragment").arg(uri)));
+    // The browser would run these instead of going anywhere: the code, or a form_post page, would end up in
+    // whatever script the URI carries.
+    static const QStringList scriptSchemes
+        = {QStringLiteral("javascript"), QStringLiteral("data"), QStringLiteral("vbscript"), QStringLiteral("blob")};
+    if (scriptSchemes.contains(url.scheme(), Qt::CaseInsensitive))
+        return fail(
+            Error::invalid(QStringLiteral("redirect URI '%1' uses the %2: scheme, which a browser runs as content")
+                               .arg(uri, url.scheme().toLower())));
     if ((url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https")) && url.host().isEmpty())
         return fail(Error::invalid(QStringLiteral("redirect URI '%1' has no host").arg(uri)));
     return {};

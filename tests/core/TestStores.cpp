@@ -122,6 +122,12 @@ private Q_SLOTS:
                                                 << "http://localhost/cb#x";
         QTest::newRow("not a URI") << "redirect"
                                    << "not a uri";
+        QTest::newRow("javascript redirect") << "redirect"
+                                             << "javascript:alert(1)";
+        QTest::newRow("data redirect") << "redirect"
+                                       << "data:text/html,hi";
+        QTest::newRow("vbscript redirect") << "redirect"
+                                           << "VBScript:msgbox(1)";
         QTest::newRow("unknown grant") << "grant"
                                        << "implicit";
         QTest::newRow("unknown auth method") << "auth"
