@@ -2,6 +2,7 @@
 
 #include "storage/Database.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 
 namespace oauthdesk {
@@ -31,11 +32,48 @@ void LogWriter::start()
         m_log = *log;
     else // The window still shows every request live; only the copy on disk is missing.
         qWarning("oauthdesk: the request log is not saved: %s", qPrintable(log.error().message));
+    if (m_log)
+        moveOlderLog();
 
     m_checkpointTimer = new QTimer(this);
     m_checkpointTimer->setInterval(500);
     connect(m_checkpointTimer, &QTimer::timeout, this, &LogWriter::checkpoint);
     m_checkpointTimer->start();
+}
+
+void LogWriter::moveOlderLog()
+{
+    // Before schema 4 the log lived in the main file; what was logged there moves to the log file once. Keeping the
+    // ids makes a move that was cut short (the two files commit separately) safe to run again.
+    QSqlDatabase log = m_log->connection();
+    QSqlQuery attach(log);
+    attach.prepare(QStringLiteral("ATTACH DATABASE ? AS older"));
+    attach.addBindValue(m_db->path());
+    if (!attach.exec()) {
+        qWarning("oauthdesk: older request log not moved: %s", qPrintable(attach.lastError().text()));
+        return;
+    }
+    QSqlQuery q(log);
+    const bool present
+        = q.exec(QStringLiteral("SELECT 1 FROM older.sqlite_master WHERE type='table' AND name='request_log_v3'"))
+        && q.next();
+    q.finish();
+    if (present) {
+        const QString columns = QStringLiteral("id, at, method, path, status, duration_us, client_id, remote, "
+                                               "request_headers, request_body, response_headers, response_body");
+        const Status moved = m_log->write([&]() -> Status {
+            QSqlQuery move(log);
+            if (!move.exec(QStringLiteral("INSERT OR IGNORE INTO main.request_log (%1) SELECT %1 FROM "
+                                          "older.request_log_v3")
+                               .arg(columns))
+                || !move.exec(QStringLiteral("DROP TABLE older.request_log_v3")))
+                return fail(storageError(move));
+            return {};
+        });
+        if (!moved)
+            qWarning("oauthdesk: older request log not moved: %s", qPrintable(moved.error().message));
+    }
+    q.exec(QStringLiteral("DETACH DATABASE older"));
 }
 
 void LogWriter::persist(const QList<RequestLogEntry> &entries)

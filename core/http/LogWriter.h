@@ -33,6 +33,8 @@ public Q_SLOTS:
     void finish(); // writes what is left and closes this thread's connection
 
 private:
+    void moveOlderLog();
+
     std::shared_ptr<Database> m_db;
     std::shared_ptr<Database> m_log; // opened on this object's thread by start(); null if it cannot be opened
     QTimer *m_checkpointTimer = nullptr;

@@ -163,7 +163,8 @@ QList<QStringList> schemaMigrations(const TableNames &t)
     };
     // Version 4: the request log leaves this file. Its writer commits several times a second, and each of those
     // commits held the lock that the server's token writes wait for. It now has a file of its own.
-    const QStringList v4 = {QStringLiteral("DROP TABLE request_log")};
+    // Its rows wait under another name until the server's log writer next starts and moves them over.
+    const QStringList v4 = {QStringLiteral("ALTER TABLE request_log RENAME TO request_log_v3")};
     return {v1, v2, v3, v4};
 }
 

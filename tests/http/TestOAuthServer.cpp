@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 
 using namespace oauthdesk;
 using namespace oauthdesk::test;
@@ -889,6 +890,45 @@ private Q_SLOTS:
             QVERIFY2(
                 stored.contains(code.left(4) + QStringLiteral("****")), qPrintable(mode + QLatin1Char(' ') + stored));
         }
+    }
+
+    void requestLogOfAnOlderVersionMovesToTheLogFile()
+    {
+        // Up to schema 3 the log was a table of the main file; schema 4 renames it (so every file that went through
+        // version 2 has it), and the server moves its rows.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("older.sqlite"));
+        auto db = Database::open(path);
+        QVERIFY(db);
+        {
+            QSqlQuery q((*db)->connection());
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO request_log_v3 (at, method, path, status, duration_us) "
+                                          "VALUES (1, 'GET', '/older-a', 200, 5), (2, 'POST', '/older-b', 400, 7)")));
+        }
+        auto server = std::make_unique<ServerController>(*db);
+        QSignalSpy started(server.get(), &ServerController::started);
+        Config config;
+        config.dbPath = path;
+        config.port = 0;
+        server->start(config);
+        QVERIFY(started.wait(10000));
+
+        auto log = Database::openRequestLog(Database::requestLogPath(path));
+        QVERIFY(log);
+        auto paths = [&log] {
+            QStringList out;
+            QSqlQuery q((*log)->connection());
+            if (q.exec(QStringLiteral("SELECT path FROM request_log WHERE path LIKE '/older-%' ORDER BY id")))
+                while (q.next())
+                    out << q.value(0).toString();
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(paths(), QStringList({QStringLiteral("/older-a"), QStringLiteral("/older-b")}), 5000);
+        QSqlQuery q((*db)->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name='request_log_v3'")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        q.finish();
+        server.reset();
     }
 
     void requestLogNeverWritesTheMainDatabase()
