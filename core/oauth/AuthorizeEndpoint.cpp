@@ -6,7 +6,6 @@
 #include "oauth/Scopes.h"
 #include "util/Clock.h"
 
-#include <QJsonArray>
 #include <QRegularExpression>
 #include <QSet>
 #include <QUrl>
@@ -53,8 +52,6 @@ QString AuthorizeEndpoint::withParams(const QString &uri, const QList<QPair<QStr
     QString out = uri;
     bool first = asFragment || !uri.contains(QLatin1Char('?'));
     for (const auto &[key, value] : params) {
-        if (value.isEmpty() && key == QLatin1String("state"))
-            continue;
         out += !first ? QLatin1Char('&') : asFragment ? QLatin1Char('#') : QLatin1Char('?');
         first = false;
         out += QString::fromLatin1(FormParams::encodeComponent(key)) + QLatin1Char('=')
@@ -67,7 +64,8 @@ Response AuthorizeEndpoint::answer(const PendingAuthorization &p, const QList<QP
 {
     // RFC 9207: every answer names the issuer, so the client can tell which server answered.
     QList<QPair<QString, QString>> all = params;
-    all.append({QStringLiteral("state"), p.state});
+    if (!p.state.isEmpty())
+        all.append({QStringLiteral("state"), p.state});
     all.append({QStringLiteral("iss"), m_context.issuer});
     Response r;
     if (p.responseMode == QLatin1String("form_post")) {
@@ -77,9 +75,8 @@ Response AuthorizeEndpoint::answer(const PendingAuthorization &p, const QList<QP
         static const QByteArray scriptHash = "'sha256-" + crypto::sha256(submit.toUtf8()).toBase64() + "'";
         QString fields;
         for (const auto &[key, value] : std::as_const(all))
-            if (!value.isEmpty() || key != QLatin1String("state"))
-                fields += QStringLiteral("  <input type=\"hidden\" name=\"%1\" value=\"%2\">\n")
-                              .arg(Pages::escape(key), Pages::escape(value));
+            fields += QStringLiteral("  <input type=\"hidden\" name=\"%1\" value=\"%2\">\n")
+                          .arg(Pages::escape(key), Pages::escape(value));
         r = Response::html(200,
             Pages::render(QStringLiteral("form_post"),
                 {{QStringLiteral("title"), QStringLiteral("Back to %1").arg(p.client.name)},
@@ -324,13 +321,9 @@ Response AuthorizeEndpoint::handle(const Request &request)
         if (!m_context.verifyIdTokenHint)
             return redirectError(
                 p, QStringLiteral("invalid_request"), QStringLiteral("this server issues no ID tokens"));
-        const auto claims = m_context.verifyIdTokenHint(hint);
+        const auto claims = m_context.verifyIdTokenHint(hint, clientId);
         if (!claims)
             return redirectError(p, QStringLiteral("invalid_request"), claims.error().message);
-        const QJsonValue aud = claims->value(QStringLiteral("aud"));
-        if (!(aud.isArray() ? aud.toArray().contains(QJsonValue(clientId)) : aud.toString() == clientId))
-            return redirectError(
-                p, QStringLiteral("invalid_request"), QStringLiteral("the id_token_hint was issued to another client"));
         p.hintSubject = claims->value(QStringLiteral("sub")).toString();
         const auto hinted = m_context.users.findBySub(p.hintSubject);
         if (!hinted)

@@ -28,8 +28,9 @@ struct Context
         makeIdToken;
     std::function<QString(const Client &, TokenRecord &record)> makeJwtAccessToken; // sets record.jti
     std::function<std::optional<QString>(const QString &jwt)> jtiOfJwt; // verified JWT -> jti
-    // An ID token this server signed (expired or not) -> its claims, or why it is not one.
-    std::function<Result<QJsonObject>(const QString &idToken)> verifyIdTokenHint;
+    // An ID token this server signed (expired or not), for `clientId` when that is not empty -> its claims, or why
+    // it is not one.
+    std::function<Result<QJsonObject>(const QString &idToken, const QString &clientId)> verifyIdTokenHint;
 
     Context(std::shared_ptr<Database> database, Config cfg, QString iss)
         : db(database)

@@ -130,7 +130,8 @@ void OidcProvider::installHooks()
     m_context.makeJwtAccessToken
         = [this](const Client &client, TokenRecord &record) { return makeJwtAccessToken(client, record); };
     m_context.jtiOfJwt = [this](const QString &jwt) { return jtiOfJwt(jwt); };
-    m_context.verifyIdTokenHint = [this](const QString &idToken) { return verifyIdTokenHint(idToken); };
+    m_context.verifyIdTokenHint
+        = [this](const QString &idToken, const QString &clientId) { return verifyIdTokenHint(idToken, clientId); };
 }
 
 qint64 OidcProvider::keyRetentionMs() const
@@ -314,7 +315,7 @@ Response OidcProvider::logoutError(const QString &detail) const
     return m_authorize.errorPage(400, s("Sign-out request refused"), detail);
 }
 
-Result<QJsonObject> OidcProvider::verifyIdTokenHint(const QString &idToken) const
+Result<QJsonObject> OidcProvider::verifyIdTokenHint(const QString &idToken, const QString &clientId) const
 {
     // Every key we still hold is tried, retired ones included: the hint may be old.
     QList<QJsonObject> keys;
@@ -327,6 +328,8 @@ Result<QJsonObject> OidcProvider::verifyIdTokenHint(const QString &idToken) cons
                                        .arg(claims.error().message)));
     if (claims->value(s("iss")).toString() != m_context.issuer)
         return fail(Error::invalid(s("The id_token_hint was issued by another issuer.")));
+    if (!clientId.isEmpty() && !audiences(claims->value(s("aud"))).contains(clientId))
+        return fail(Error::invalid(s("The id_token_hint was issued to another client.")));
     return *claims;
 }
 
@@ -341,14 +344,12 @@ Response OidcProvider::logout(const Request &request)
     const QString hint = params.value(s("id_token_hint"));
     QString clientId = params.value(s("client_id"));
     if (!hint.isEmpty()) {
-        // RP-Initiated Logout 1.0 §2: the hint must be an ID token we issued; an expired one is fine.
-        auto claims = verifyIdTokenHint(hint);
+        // RP-Initiated Logout 1.0 §2: the hint must be an ID token we issued (an expired one is fine), and when both
+        // are given, client_id must be its audience.
+        auto claims = verifyIdTokenHint(hint, clientId);
         if (!claims)
             return logoutError(claims.error().message);
         const QStringList aud = audiences(claims->value(s("aud")));
-        // §2: when both are given, client_id must be the audience of the hint.
-        if (!clientId.isEmpty() && !aud.contains(clientId))
-            return logoutError(s("client_id is not the audience of the id_token_hint."));
         if (clientId.isEmpty())
             clientId = claims->value(s("azp")).toString().isEmpty() ? aud.value(0) : claims->value(s("azp")).toString();
     }

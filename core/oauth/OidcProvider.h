@@ -58,8 +58,8 @@ public:
     QString makeJwtAccessToken(const Client &client, TokenRecord &record);
     std::optional<QString> jtiOfJwt(const QString &jwt) const;
     // id_token_hint (authorize, logout): an ID token this server signed and issued, expired or not, with a retired
-    // key too; its claims.
-    Result<QJsonObject> verifyIdTokenHint(const QString &idToken) const;
+    // key too, and issued to `clientId` when that is not empty; its claims.
+    Result<QJsonObject> verifyIdTokenHint(const QString &idToken, const QString &clientId) const;
 
 private:
     QString sign(crypto::Alg alg, const QByteArray &typ, const QJsonObject &claims);

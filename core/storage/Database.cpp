@@ -192,7 +192,7 @@ Result<std::shared_ptr<Database>> Database::openFile(const QString &path, const 
     auto version = schemaVersionOf(path);
     if (!version)
         return fail(version.error());
-    const int known = kind == Kind::Main ? SchemaVersion : RequestLogSchemaVersion;
+    const int known = latestVersion(kind);
     if (*version > known)
         return fail(Error::invalid(QStringLiteral("%1 was written by a newer OAuthDesk (schema version %2; this build "
                                                   "understands up to %3). It was left untouched.")
@@ -269,7 +269,7 @@ Status Database::migrate()
     QSqlDatabase db = connection();
     const QList<QStringList> migrations = m_kind == Kind::Main ? schemaMigrations(m_tables) : requestLogMigrations();
     static_assert(SchemaVersion == 4 && RequestLogSchemaVersion == 1);
-    const int schemaVersion = m_kind == Kind::Main ? SchemaVersion : RequestLogSchemaVersion;
+    const int schemaVersion = latestVersion(m_kind);
     Q_ASSERT(migrations.size() == schemaVersion);
 
     // BEGIN IMMEDIATE also proves the file can be written, even when it is already up to date.

@@ -63,6 +63,10 @@ public:
 
 private:
     enum class Kind { Main, RequestLog };
+    static constexpr int latestVersion(Kind kind)
+    {
+        return kind == Kind::Main ? SchemaVersion : RequestLogSchemaVersion;
+    }
     static Result<std::shared_ptr<Database>> openFile(const QString &path, const TableNames &tables, Kind kind);
     Database(QString path, TableNames tables, Kind kind);
     Status migrate();

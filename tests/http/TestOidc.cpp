@@ -595,6 +595,12 @@ private Q_SLOTS:
         QVERIFY2(again.body.contains("name=\"step\" value=\"login\""), again.body.constData());
         QVERIFY2(again.body.contains("alice"), again.body.constData());
 
+        // A hint issued to another client is refused too.
+        const QString forRp = signIn(l1("rp"), l1("openid")).idToken();
+        QVERIFY(!forRp.isEmpty());
+        QCOMPARE(silent(forRp).locationQuery().queryItemValue(l1("error")), l1("invalid_request"));
+        QVERIFY(silent(forRp).locationQuery().queryItemValue(l1("error_description")).contains(l1("another client")));
+
         // A hint this server did not sign is refused.
         QString forged = alice;
         forged.chop(4);
