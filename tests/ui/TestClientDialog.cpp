@@ -1,4 +1,5 @@
 #include "ClientDialog.h"
+#include "FreshDatabase.h"
 #include "WidgetLookup.h"
 #include "storage/ClientStore.h"
 #include "storage/Database.h"
@@ -29,8 +30,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        static int n = 0;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("t%1.sqlite").arg(++n)));
+        auto db = openFreshDatabase(m_dir);
         QVERIFY2(db, db ? "" : qPrintable(db.error().message));
         m_db = *db;
     }

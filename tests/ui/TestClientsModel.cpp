@@ -1,5 +1,6 @@
 #include "ClientsModel.h"
 #include "ClientsPage.h"
+#include "FreshDatabase.h"
 #include "storage/ClientStore.h"
 #include "storage/Database.h"
 
@@ -10,6 +11,7 @@
 #include <QTest>
 
 using namespace oauthdesk;
+using namespace oauthdesk::test;
 using namespace oauthdesk::ui;
 
 // The clients table model: structure checked by QAbstractItemModelTester, and row updates without resets.
@@ -38,8 +40,7 @@ private Q_SLOTS:
     void init()
     {
         QVERIFY(m_dir.isValid());
-        static int n = 0;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("t%1.sqlite").arg(++n)));
+        auto db = openFreshDatabase(m_dir);
         QVERIFY2(db, db ? "" : qPrintable(db.error().message));
         m_db = *db;
     }

@@ -1,4 +1,5 @@
 #include "BackupTransfer.h"
+#include "FreshDatabase.h"
 #include "storage/ClientStore.h"
 #include "storage/Database.h"
 #include "storage/UserStore.h"
@@ -9,6 +10,7 @@
 #include <QTest>
 
 using namespace oauthdesk;
+using namespace oauthdesk::test;
 using namespace oauthdesk::ui;
 
 // File > Export… and Import…: a round trip, conflicts that change nothing until answered, and bad files.
@@ -77,8 +79,7 @@ private:
     }
     std::shared_ptr<Database> freshDb()
     {
-        static int n = 0;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("fresh%1.sqlite").arg(++n)));
+        auto db = openFreshDatabase(m_dir);
         if (!db)
             qFatal("%s", qPrintable(db.error().message));
         return *db;

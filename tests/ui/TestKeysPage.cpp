@@ -1,3 +1,4 @@
+#include "FreshDatabase.h"
 #include "KeysModel.h"
 #include "KeysPage.h"
 #include "storage/Database.h"
@@ -11,6 +12,7 @@
 #include <QTest>
 
 using namespace oauthdesk;
+using namespace oauthdesk::test;
 using namespace oauthdesk::ui;
 
 // The Keys tab over a real database file: the model's contract, and rotation through the button.
@@ -31,8 +33,7 @@ private Q_SLOTS:
     void init()
     {
         QVERIFY(m_dir.isValid());
-        static int n = 0;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("keys%1.sqlite").arg(++n)));
+        auto db = openFreshDatabase(m_dir);
         QVERIFY2(db, db ? "" : qPrintable(db.error().message));
         m_db = *db;
     }

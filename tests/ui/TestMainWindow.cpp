@@ -1,4 +1,5 @@
 #include "ClientsPage.h"
+#include "FreshDatabase.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
 #include "ServerPage.h"
@@ -15,6 +16,7 @@
 #include <QTest>
 
 using namespace oauthdesk;
+using namespace oauthdesk::test;
 using namespace oauthdesk::ui;
 
 // The whole window against a real server on a free port: status bar, page switching, Try it, settings.
@@ -37,8 +39,7 @@ private Q_SLOTS:
 
     void init()
     {
-        static int n = 0;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("t%1.sqlite").arg(++n)));
+        auto db = openFreshDatabase(m_dir);
         QVERIFY2(db, db ? "" : qPrintable(db.error().message));
         m_db = *db;
     }

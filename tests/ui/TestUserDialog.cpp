@@ -1,3 +1,4 @@
+#include "FreshDatabase.h"
 #include "UserDialog.h"
 #include "WidgetLookup.h"
 #include "storage/Database.h"
@@ -29,8 +30,7 @@ private:
 private Q_SLOTS:
     void init()
     {
-        static int n = 0;
-        auto db = Database::open(m_dir.filePath(QStringLiteral("t%1.sqlite").arg(++n)));
+        auto db = openFreshDatabase(m_dir);
         QVERIFY2(db, db ? "" : qPrintable(db.error().message));
         m_db = *db;
     }
